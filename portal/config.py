@@ -1,0 +1,66 @@
+"""Default configuration and the rules that turn environment into settings."""
+
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Placeholder that marks "no secret configured"; refused outside development and tests.
+INSECURE_SECRET_KEY = "dev-only-insecure-key"
+
+LANGUAGES = ("ky", "ru", "en")
+
+
+class DefaultConfig:
+    """Settings that hold when nothing else is configured."""
+
+    SECRET_KEY = INSECURE_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled with SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    LANGUAGES = LANGUAGES
+    BABEL_DEFAULT_LOCALE = "ky"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bishkek"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: Secure in production, not in debug runs and tests
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Learners fill forms slowly on poor connections: the token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    REGISTER_RATE_LIMIT = "5 per minute;20 per hour"
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"
+
+    MAX_FAILED_LOGINS = 5
+    LOGIN_LOCK_MINUTES = 15
+    PASSWORD_RESET_MAX_AGE = 3600
+    PASSWORD_MIN_LENGTH = 10
+
+    MAIL_BACKEND = "console"  # console | smtp | memory
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "portal@localhost"
+
+    PORTAL_NAME = "LSG Learning Portal"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver SQLAlchemy should use."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the portal must not start with the configuration it was given."""

@@ -1,0 +1,40 @@
+"""Database set-up: one SQLAlchemy engine, SQLite tuned for several writers at once."""
+
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal.extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database to the app and load the models so metadata is complete."""
+    db.init_app(app)
+    import portal.models  # noqa: F401  (registers the tables)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite_connection(dbapi_connection, _connection_record) -> None:
+    # WAL lets readers work beside one writer; the long busy timeout makes writers queue
+    # instead of failing with "database is locked" (DESIGN.md: measured, no lost updates).
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_immediate_on_sqlite(connection) -> None:
+    # A deferred transaction that later writes can fail without waiting for the busy
+    # timeout; taking the write lock up front makes concurrent writers wait their turn.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,33 @@
+"""Pages of the portal itself: home, language switch, search box target."""
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from portal.forms import PortalForm
+from portal.i18n import remember_language, supported_languages
+from portal.urls import safe_next_url
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    """Explain the portal in a few lines and lead to courses and the library."""
+    return render_template("home.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language and return to the page the visitor was on."""
+    form = PortalForm()
+    language = request.form.get("language", "")
+    if not form.validate_on_submit() or language not in supported_languages():
+        abort(400)
+    remember_language(language)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.route("/search")
+def search():
+    """Search across the library and courses (results arrive with the search engine)."""
+    query = request.args.get("q", "")[:200].strip()
+    return render_template("search.html", query=query)

@@ -1,0 +1,6 @@
+"""Demo case studies, loaded by `flask demo`."""
+
+
+def load() -> str:
+    """Load the demo practices and return a one-line summary."""
+    return "no demo practices yet"

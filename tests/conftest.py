@@ -1,0 +1,118 @@
+"""Shared fixtures: a fresh database per test, clients, users of every role."""
+
+import os
+import re
+
+import pytest
+
+from portal import create_app
+from portal.auth.services import create_user
+from portal.extensions import db
+from portal.models import Role
+from portal.regions import load_regions
+
+TEST_PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+
+def app_settings(tmp_path) -> dict:
+    """Configuration for a test app: fast hashing, mail kept in memory, no rate limits."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 8,
+        "PASSWORD_HASH_PARALLELISM": 1,
+        "MAIL_BACKEND": "memory",
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+
+
+def reset_database() -> None:
+    """Give the test an empty schema with the regions loaded."""
+    db.drop_all()
+    db.create_all()
+    load_regions()
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A portal app on a fresh database."""
+    app = create_app(app_settings(tmp_path))
+    with app.app_context():
+        reset_database()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if POSTGRES_URL:
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client that keeps cookies and asks for English, so assertions read plainly."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def runner(app):
+    """A runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create users: make_user(role="trainer", email=...)."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.LEARNER, email: str | None = None, **profile):
+        with app.app_context():
+            number = next(counter)
+            user = create_user(
+                email or f"{role}{number}@example.kg",
+                profile.pop("password", TEST_PASSWORD),
+                profile.pop("name", f"Test {role.title()} {number}"),
+                role=role,
+                **profile,
+            )
+            return user.id, user.email
+
+    return make
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """Read the CSRF token from a page, as a browser would have it."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client, path: str, data: dict, **kwargs):
+    """Submit a form the way a browser does: with the page's CSRF token."""
+    token = csrf_token(client, kwargs.pop("token_from", path))
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+def log_in(client, email: str, password: str = TEST_PASSWORD):
+    """Log `client` in through the login form."""
+    response = post_form(client, "/account/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the test client in as a new user of `role`; returns (user id, e-mail)."""
+
+    def login(role: str = Role.LEARNER, **profile):
+        user_id, email = make_user(role, **profile)
+        log_in(client, email)
+        return user_id, email
+
+    return login
