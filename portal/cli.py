@@ -6,6 +6,7 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from portal import demo
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and load regions (safe to run again)."""
     try:
@@ -35,6 +37,7 @@ def init_command() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True, help="E-mail address of the new administrator.")
 @click.option("--name", default="Administrator", show_default=True)
 @click.option(
@@ -67,6 +70,7 @@ def _read_password(password_file) -> str:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--reset-passwords", is_flag=True, help="Give existing demo accounts new passwords.")
 def demo_command(reset_passwords: bool) -> None:
     """Load demo accounts and every feature's demo content (running it again adds nothing twice)."""
@@ -83,7 +87,7 @@ TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 TEMPLATE_FILE = TRANSLATIONS_DIR / "messages.pot"
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def translate() -> None:
     """Extract, update and compile the interface translations."""
 

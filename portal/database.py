@@ -30,6 +30,13 @@ def _tune_sqlite_connection(dbapi_connection, _connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() folds only ASCII; Kyrgyz and Russian names need full Unicode.
+    dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+
+
+def unicode_lower(value):
+    """Lower-case any text, Cyrillic included (SQLite's built-in handles only ASCII)."""
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "begin")
