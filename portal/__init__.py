@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import (
     INSECURE_SECRET_KEY,
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    trust_reverse_proxy(app)
     cli.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(auth.views.bp)
@@ -43,6 +45,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     courses.init_app(app)
     practices.init_app(app)
     return app
+
+
+def trust_reverse_proxy(app: Flask) -> None:
+    """Behind nginx, take scheme, host and client address from the proxy's X-Forwarded-* headers."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def load_configuration(app: Flask, test_config: dict | None) -> None:
@@ -62,6 +71,7 @@ def load_configuration(app: Flask, test_config: dict | None) -> None:
 
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = is_production(app)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     if is_production(app):
         check_secret_key(app)
 

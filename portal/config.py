@@ -31,6 +31,11 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* to trust.
+    TRUSTED_PROXIES = 0
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

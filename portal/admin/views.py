@@ -10,6 +10,7 @@ from portal.auth.decorators import role_required
 from portal.auth.services import end_all_sessions
 from portal.extensions import db
 from portal.models import Role, User
+from portal.paging import requested_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -23,7 +24,10 @@ def users():
     query = request.args.get("q", "")[:100].strip()
     role = request.args.get("role", "")
     page = db.paginate(
-        _users_query(query, role), per_page=USERS_PER_PAGE, max_per_page=USERS_PER_PAGE
+        _users_query(query, role),
+        page=requested_page(),
+        per_page=USERS_PER_PAGE,
+        max_per_page=USERS_PER_PAGE,
     )
     return render_template(
         "admin/users.html", page=page, query=query, role=role, role_labels=ROLE_LABELS

@@ -1,6 +1,7 @@
 """The factory, configuration layers and production safety checks."""
 
 import pytest
+from flask import request
 
 from portal import create_app
 from portal.config import ConfigurationError
@@ -56,3 +57,13 @@ def test_instance_config_file_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
     app = create_app({"TESTING": True})
     assert app.config["PORTAL_NAME"] == "From instance"
+
+
+def test_reverse_proxy_headers_are_trusted_only_when_configured(tmp_path):
+    from tests.conftest import app_settings
+
+    for hops, expected in [(0, "http://localhost/"), (1, "https://portal.example.kg/")]:
+        app = create_app(app_settings(tmp_path) | {"TRUSTED_PROXIES": hops})
+        app.add_url_rule("/where", "where", lambda: request.url_root)
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "portal.example.kg"}
+        assert app.test_client().get("/where", headers=headers).get_data(as_text=True) == expected

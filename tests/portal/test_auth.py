@@ -2,10 +2,11 @@
 
 import re
 
+from portal import create_app
 from portal.extensions import db
 from portal.mail import outbox
 from portal.models import District, Region, User
-from tests.conftest import TEST_PASSWORD, log_in, post_form
+from tests.conftest import TEST_PASSWORD, app_settings, log_in, post_form, reset_database
 
 NEW_PASSWORD = {"password": "new password 123", "confirm": "new password 123"}
 
@@ -223,14 +224,16 @@ def test_profile_edit(app, client, login_as):
     assert 'lang="en"' in client.get("/account/profile").get_data(as_text=True)
 
 
-def test_login_is_rate_limited(app, client, make_user):
-    app.config["RATELIMIT_ENABLED"] = True
-    from portal.extensions import limiter
-
-    limiter.init_app(app)
-    statuses = [
-        post_form(client, "/account/login", {"email": "a@b.kg", "password": "x"}).status_code
-        for _attempt in range(12)
+def test_login_is_rate_limited(tmp_path):
+    app = create_app(app_settings(tmp_path) | {"RATELIMIT_ENABLED": True})
+    with app.app_context():
+        reset_database()
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    responses = [
+        post_form(client, "/account/login", {"email": "a@b.kg", "password": "x"})
+        for _attempt in range(11)
     ]
-    assert statuses[-1] == 429
-    assert 422 in statuses
+    assert [response.status_code for response in responses[:10]] == [422] * 10
+    assert responses[-1].status_code == 429
+    assert "Too many requests" in responses[-1].get_data(as_text=True)
