@@ -73,6 +73,7 @@ def make_user(app):
     def make(role: str = Role.LEARNER, email: str | None = None, **profile):
         with app.app_context():
             number = next(counter)
+            profile.setdefault("language", "en")  # assertions read English unless a test asks
             user = create_user(
                 email or f"{role}{number}@example.kg",
                 profile.pop("password", TEST_PASSWORD),
