@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import (
     BooleanField,
     EmailField,
@@ -25,9 +26,19 @@ GENDER_CHOICES = [
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
-def password_length():
-    """Length rule for new passwords, read from the configuration."""
-    return Length(min=current_app.config["PASSWORD_MIN_LENGTH"], max=200)
+class NewPasswordMixin:
+    """A `password` field for a new password, with the configured minimum length as its hint."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        self.password.description = ngettext(
+            "At least %(num)d character.", "At least %(num)d characters.", minimum
+        )
+
+    def validate_password(self, field) -> None:
+        """Apply the configured minimum length."""
+        Length(min=current_app.config["PASSWORD_MIN_LENGTH"], max=200)(self, field)
 
 
 def _regions() -> list[Region]:
@@ -102,7 +113,7 @@ class ProfileFieldsForm(PortalForm):
         }
 
 
-class RegisterForm(ProfileFieldsForm):
+class RegisterForm(NewPasswordMixin, ProfileFieldsForm):
     """Create a learner account."""
 
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
@@ -111,10 +122,6 @@ class RegisterForm(ProfileFieldsForm):
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
-
-    def validate_password(self, field) -> None:
-        """Apply the configured minimum length."""
-        password_length()(self, field)
 
 
 class LoginForm(PortalForm):
@@ -129,7 +136,7 @@ class ProfileForm(ProfileFieldsForm):
     """Edit one's own profile."""
 
 
-class ChangePasswordForm(PortalForm):
+class ChangePasswordForm(NewPasswordMixin, PortalForm):
     """Change the password while logged in."""
 
     current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
@@ -139,10 +146,6 @@ class ChangePasswordForm(PortalForm):
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
-    def validate_password(self, field) -> None:
-        """Apply the configured minimum length."""
-        password_length()(self, field)
-
 
 class ResetRequestForm(PortalForm):
     """Ask for a password-reset link."""
@@ -150,7 +153,7 @@ class ResetRequestForm(PortalForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(PortalForm):
+class ResetPasswordForm(NewPasswordMixin, PortalForm):
     """Choose a new password from a reset link."""
 
     password = PasswordField(_l("New password"), validators=[InputRequired()])
@@ -158,7 +161,3 @@ class ResetPasswordForm(PortalForm):
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
-
-    def validate_password(self, field) -> None:
-        """Apply the configured minimum length."""
-        password_length()(self, field)
