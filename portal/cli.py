@@ -13,7 +13,7 @@ from portal import demo
 from portal.auth.services import create_user, find_user_by_email
 from portal.config import PROJECT_ROOT
 from portal.models import Role
-from portal.regions import load_regions
+from portal.reference_data import load_reference_data
 
 
 def init_app(app: Flask) -> None:
@@ -27,13 +27,12 @@ def init_app(app: Flask) -> None:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Create or upgrade the database and load regions (safe to run again)."""
+    """Create or upgrade the database and load regions and topics (safe to run again)."""
     try:
         upgrade()
     except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
         raise click.ClickException(f"database upgrade failed: {error}") from error
-    regions, districts = load_regions()
-    click.echo(f"Database is up to date; {regions} regions and {districts} districts loaded.")
+    click.echo(f"Database is up to date; {load_reference_data()} loaded.")
 
 
 @click.command("create-admin")
@@ -74,7 +73,7 @@ def _read_password(password_file) -> str:
 @click.option("--reset-passwords", is_flag=True, help="Give existing demo accounts new passwords.")
 def demo_command(reset_passwords: bool) -> None:
     """Load demo accounts and every feature's demo content (running it again adds nothing twice)."""
-    load_regions()
+    load_reference_data()
     click.echo("Demo accounts:")
     for email, role, password in demo.ensure_demo_accounts(reset_passwords):
         shown = password or "(unchanged; use --reset-passwords for a new one)"

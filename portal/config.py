@@ -31,6 +31,13 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 
+    # Uploads (portal/uploads): checked per file; MAX_CONTENT_LENGTH above must stay larger.
+    UPLOAD_DIR = None  # filled with instance/uploads
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # DOCX/XLSX, as declared in the ZIP directory
+    UPLOAD_MAX_IMAGE_PIXELS = 40_000_000  # refused from the header, before decoding
+    UPLOAD_IMAGE_MAX_SIDE = 1600  # images are re-encoded to fit this box
+
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* to trust.

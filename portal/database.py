@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Bind the database to the app and load the models so metadata is complete."""
     db.init_app(app)
     import portal.models  # noqa: F401  (registers the tables)
+    import portal.uploads.models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

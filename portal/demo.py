@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from portal.auth.services import create_user, find_user_by_email, hash_password
 from portal.extensions import db
 from portal.models import Role
-from portal.regions import region_by_code
+from portal.reference_data import region_by_code
 
 LOADERS_KEY = "portal.demo_loaders"
 

@@ -1,6 +1,6 @@
 """Error pages in the user's language, with no stack traces."""
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -18,6 +18,10 @@ MESSAGES = {
         _l("This page does not exist. Check the address or start from the home page."),
     ),
     405: (_l("Method not allowed"), _l("This page cannot be used like that.")),
+    409: (
+        _l("Not possible right now"),
+        _l("This cannot be done in the current state. Reload the page and check."),
+    ),
     413: (_l("File too large"), _l("What you sent is larger than the portal accepts.")),
     422: (_l("Cannot process"), _l("Some of what you sent is not valid.")),
     429: (
@@ -65,6 +69,8 @@ def handle_unexpected_error(error: Exception):
 def render_error(code: int, message=None):
     """Render the error template, falling back to plain text if even that fails."""
     title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    if request.path.startswith("/api/"):
+        return jsonify(error=str(title), message=str(message or default_message)), code
     try:
         html = render_template(
             "errors/error.html", code=code, title=title, message=message or default_message

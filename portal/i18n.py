@@ -16,7 +16,11 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Extraction trims {% trans %} blocks (babel.cfg); rendering must look up the same msgids.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        language_names=LANGUAGE_NAMES,
+        pick_translation=pick_translation,
+    )
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -48,3 +52,18 @@ def remember_language(language: str) -> None:
     if current_user.is_authenticated and current_user.language != language:
         current_user.language = language
         db.session.commit()
+
+
+def fallback_order(language: str) -> list[str]:
+    """Languages to try for content: the wanted one, then Kyrgyz, Russian, English."""
+    order = [language, "ky", "ru", "en"]
+    return [code for index, code in enumerate(order) if code not in order[:index]]
+
+
+def pick_translation(translations, language: str | None = None):
+    """Return the best translation row for `language` (default: the request's), or None."""
+    by_language = {translation.language: translation for translation in translations}
+    for code in fallback_order(language or current_language()):
+        if code in by_language:
+            return by_language[code]
+    return None

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -28,9 +28,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        return value.astimezone(UTC)
 
 
 def new_session_token() -> str:
@@ -101,6 +103,16 @@ class District(LocalisedNameMixin, db.Model):
     region: Mapped[Region] = relationship(back_populates="districts")
 
 
+class Topic(LocalisedNameMixin, db.Model):
+    """A subject area shared by practices and courses, e.g. solid waste collection."""
+
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
 class User(UserMixin, db.Model):
     """A person with an account: learner, trainer or administrator."""
 
@@ -117,6 +129,7 @@ class User(UserMixin, db.Model):
     municipality: Mapped[str] = mapped_column(String(160), default="")
     position: Mapped[str] = mapped_column(String(160), default="")
     gender: Mapped[str | None] = mapped_column(String(10))
+    is_reviewer: Mapped[bool] = mapped_column(default=False, server_default=false())
     language: Mapped[str] = mapped_column(String(5), default="ky")
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     failed_login_count: Mapped[int] = mapped_column(default=0)
@@ -141,6 +154,11 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str) -> bool:
         """Whether this account has `role` or a higher one."""
         return ROLE_RANK.get(Role(self.role), -1) >= ROLE_RANK[Role(role)]
+
+    @property
+    def may_review(self) -> bool:
+        """Trainers with review rights and administrators publish other people's content."""
+        return self.has_role(Role.ADMIN) or (self.has_role(Role.TRAINER) and self.is_reviewer)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

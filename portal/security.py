@@ -1,6 +1,6 @@
 """Security headers on every response, error pages included."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,8 +28,16 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the input guard and the header hook."""
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 to any query or form value with a NUL character (PostgreSQL cannot store it)."""
+    values = [*request.args.values(), *request.form.values(), *request.args.keys()]
+    if any("\x00" in value for value in values):
+        abort(400)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -1,9 +1,19 @@
 """Pages of the portal itself: home, language switch, search box target."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from portal.forms import PortalForm
 from portal.i18n import remember_language, supported_languages
+from portal.reference_data import DATA_DIR
+from portal.sitemap import sitemap_response
 from portal.urls import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -31,3 +41,15 @@ def search():
     """Search across the library and courses (results arrive with the search engine)."""
     query = request.args.get("q", "")[:200].strip()
     return render_template("search.html", query=query)
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Addresses of every public page that search engines should know."""
+    return sitemap_response()
+
+
+@bp.route("/api/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of the public JSON API."""
+    return send_from_directory(DATA_DIR, "openapi.json", mimetype="application/json")

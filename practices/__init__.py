@@ -3,11 +3,16 @@
 from flask import Flask
 
 from portal.demo import register_demo_loader
+from portal.sitemap import register_sitemap_source
 
 
 def init_app(app: Flask) -> None:
-    """Register the practices blueprint and its demo content."""
-    from practices import demo, views
+    """Register the library's models, blueprints, CLI, sitemap entries and demo content."""
+    from practices import cli, demo, models, views  # noqa: F401  (models registers the tables)
+    from practices.views.feeds import sitemap_urls
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.api)
+    app.cli.add_command(cli.practices_cli)
+    register_sitemap_source(app, sitemap_urls)
     register_demo_loader(app, "practices", demo.load)

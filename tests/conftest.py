@@ -9,7 +9,7 @@ from portal import create_app
 from portal.auth.services import create_user
 from portal.extensions import db
 from portal.models import Role
-from portal.regions import load_regions
+from portal.reference_data import load_reference_data
 
 TEST_PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
@@ -27,6 +27,7 @@ def app_settings(tmp_path) -> dict:
         "MAIL_BACKEND": "memory",
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
     }
 
 
@@ -34,7 +35,7 @@ def reset_database() -> None:
     """Give the test an empty schema with the regions loaded."""
     db.drop_all()
     db.create_all()
-    load_regions()
+    load_reference_data()
 
 
 @pytest.fixture
@@ -117,3 +118,59 @@ def login_as(client, make_user):
         return user_id, email
 
     return login
+
+
+def practice_record(slug: str = "karakol-waste", **overrides) -> dict:
+    """A complete, valid practice record in the import format."""
+    record = {
+        "slug": slug,
+        "region": "issyk-kul",
+        "district": "ak-suu",
+        "municipality": "Каракол шаары",
+        "topics": ["waste-management", "private-sector"],
+        "year": 2019,
+        "year_end": 2020,
+        "status": "published",
+        "contact": {"organisation": "Мэрия", "person": "", "phone": "", "email": "info@example.kg"},
+        "budget": {"amount": 450000, "source": "mixed"},
+        "partners": "Helvetas",
+        "related": [],
+        "translations": {
+            "ky": {
+                "title": "Таштандыларды чогултуу Караколдо",
+                "summary": "Жеке компания.",
+                "problem": "",
+                "actions": "",
+                "results": "",
+                "lessons": "",
+                "body": "## Башы\n\nКараколдо таштандыларды жеке компания чогултат.",
+            },
+            "ru": {
+                "title": "Вывоз мусора в Караколе",
+                "summary": "Частная компания.",
+                "problem": "Мусор",
+                "actions": "Конкурс",
+                "results": "Чисто",
+                "lessons": "Да",
+                "body": "Частная компания вывозит мусор в Караколе.",
+            },
+        },
+    }
+    record.update(overrides)
+    return record
+
+
+@pytest.fixture
+def make_practice(app):
+    """Create a practice from a record: make_practice("slug", status="draft", author_id=…)."""
+
+    def make(slug: str = "karakol-waste", author_id: int | None = None, **overrides):
+        from practices.models import Practice
+        from practices.services import save_practice
+
+        with app.app_context():
+            practice = Practice(author_id=author_id)
+            save_practice(practice, practice_record(slug, **overrides), None, "imported")
+            return practice.id
+
+    return make

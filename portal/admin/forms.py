@@ -20,4 +20,5 @@ class UserAdminForm(PortalForm):
         _l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
     )
     active = BooleanField(_l("Account active (can log in)"))
+    reviewer = BooleanField(_l("May review and publish other trainers' content"))
     unlock = BooleanField(_l("Unlock after failed logins"))

@@ -55,7 +55,9 @@ def _users_query(query: str, role: str):
 def edit_user(user_id: int):
     """Change one account's role, activation and lock."""
     user = db.get_or_404(User, user_id)
-    form = UserAdminForm(data={"role": user.role, "active": user.is_active_account})
+    form = UserAdminForm(
+        data={"role": user.role, "active": user.is_active_account, "reviewer": user.is_reviewer}
+    )
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template("admin/user_edit.html", user=user, form=form), status
@@ -69,6 +71,7 @@ def edit_user(user_id: int):
 
 def _apply_admin_changes(user: User, form: UserAdminForm) -> None:
     user.role = Role(form.role.data)
+    user.is_reviewer = form.reviewer.data
     if form.unlock.data:
         user.locked_until = None
         user.failed_login_count = 0

@@ -18,7 +18,7 @@ def test_init_creates_the_schema_and_is_idempotent(app, runner):
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
-    assert "9 regions and 40 districts" in first.output
+    assert "9 regions, 40 districts and 14 topics" in first.output
     second = runner.invoke(args=["init"])
     assert second.exit_code == 0, second.output
     assert count(app, Region) == 9 and count(app, District) == 40

@@ -70,4 +70,4 @@ def test_query_strings_survive_garbage(client, login_as):
         for path in ("/search", "/admin/users"):
             for parameter in ("q", "role", "page", "per_page"):
                 status = client.get(path, query_string={parameter: value}).status_code
-                assert status in {200, 404}, (path, parameter, value)
+                assert status in {200, 400, 404}, (path, parameter, value)
