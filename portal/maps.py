@@ -39,6 +39,7 @@ class RegionMap:
     regions: list[MapRegion]
     source: str
     maximum: int
+    named_tiles: bool = False  # a schematic tile map shows region names inside the tiles
 
 
 def region_map(values: dict[str, int]) -> RegionMap:
@@ -64,7 +65,13 @@ def region_map(values: dict[str, int]) -> RegionMap:
         )
     # Cities are drawn last so their small circles sit on top of the regions around them.
     regions.sort(key=lambda item: item.circle is not None)
-    return RegionMap(geometry["viewBox"], regions, geometry.get("source", ""), maximum)
+    return RegionMap(
+        geometry["viewBox"],
+        regions,
+        geometry.get("source", ""),
+        maximum,
+        named_tiles=geometry.get("kind") == "tile-map",
+    )
 
 
 def shade_for(value: int, maximum: int) -> int:
