@@ -29,6 +29,19 @@ YEAR_RANGE = NumberRange(min=1991, max=2100)
 SLUG_MESSAGE = _l("Use lower-case latin letters, digits and hyphens only.")
 
 
+def slug_field() -> StringField:
+    """The web-address field of practices and collections."""
+    return StringField(
+        _l("Web address"),
+        validators=[
+            InputRequired(),
+            Length(max=80),
+            Regexp(SLUG_PATTERN.pattern, message=SLUG_MESSAGE),
+        ],
+        description=_l("Latin letters, digits and hyphens, e.g. karakol-waste-collection."),
+    )
+
+
 class TranslationForm(PortalForm):
     """The texts of a practice in one language; leave the title empty to skip the language."""
 
@@ -67,15 +80,7 @@ class TranslationForm(PortalForm):
 class PracticeForm(PortalForm):
     """Everything a trainer writes about a practice."""
 
-    slug = StringField(
-        _l("Web address"),
-        validators=[
-            InputRequired(),
-            Length(max=80),
-            Regexp(SLUG_PATTERN.pattern, message=SLUG_MESSAGE),
-        ],
-        description=_l("Latin letters, digits and hyphens, e.g. karakol-waste-collection."),
-    )
+    slug = slug_field()
     region = SelectField(_l("Region"), validators=[InputRequired()])
     district = SelectField(_l("District"), validators=[Optional()])
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=160)])
@@ -147,14 +152,7 @@ class AttachmentForm(PortalForm):
 class CollectionForm(PortalForm):
     """A named, ordered set of practices."""
 
-    slug = StringField(
-        _l("Web address"),
-        validators=[
-            InputRequired(),
-            Length(max=80),
-            Regexp(SLUG_PATTERN.pattern, message=SLUG_MESSAGE),
-        ],
-    )
+    slug = slug_field()
     title_ky = StringField(_l("Title in Kyrgyz"), validators=[Optional(), Length(max=200)])
     title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=200)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])

@@ -15,6 +15,7 @@ from practices.forms import AttachmentForm, PracticeForm
 from practices.models import Practice, PracticeAttachment, PracticeRevision, Status
 from practices.records import practice_to_record
 from practices.views import bp
+from practices.views.public import child_or_404
 
 ATTACHMENT_TYPES = {"pdf", "docx", "xlsx", "jpg", "jpeg", "png"}
 ACTION_LABELS = {
@@ -228,10 +229,7 @@ def _attach(practice: Practice, stored, form: AttachmentForm) -> None:
 def delete_attachment(slug: str, attachment_id: int):
     """Remove a file from the practice (the stored bytes stay for older revisions)."""
     practice = editable_practice(slug)
-    item = db.session.get(PracticeAttachment, attachment_id)
-    if item is None or item.practice_id != practice.id:
-        abort(404)
-    practice.attachments.remove(item)
+    practice.attachments.remove(child_or_404(PracticeAttachment, attachment_id, practice))
     db.session.commit()
     services.announce(practice, "files")
     flash(_("The file has been removed."), "success")
@@ -261,9 +259,7 @@ def history(slug: str):
 def revision(slug: str, revision_id: int):
     """Show one revision's record; POST restores its texts and facts."""
     practice = editable_practice(slug)
-    revision = db.session.get(PracticeRevision, revision_id)
-    if revision is None or revision.practice_id != practice.id:
-        abort(404)
+    revision = child_or_404(PracticeRevision, revision_id, practice)
     if request.method == "POST":
         services.restore_revision(practice, revision, current_user)
         flash(_("The earlier version has been restored."), "success")

@@ -51,6 +51,14 @@ def visible_practice(slug: str) -> Practice:
     abort(404)
 
 
+def child_or_404(model, item_id: int, practice: Practice):
+    """The `model` row `item_id` if it belongs to `practice` (ids of other practices: 404)."""
+    item = db.session.get(model, item_id)
+    if item is None or item.practice_id != practice.id:
+        abort(404)
+    return item
+
+
 @bp.route("/<slug>")
 def detail(slug: str):
     """One practice in the visitor's language, or the language asked for with ?lang=."""
@@ -81,10 +89,7 @@ def render_detail(practice: Practice, replication_form: ReplicationForm, status:
 @bp.route("/<slug>/files/<int:attachment_id>")
 def attachment(slug: str, attachment_id: int):
     """Download a file attached to a practice."""
-    practice = visible_practice(slug)
-    item = db.session.get(PracticeAttachment, attachment_id)
-    if item is None or item.practice_id != practice.id:
-        abort(404)
+    item = child_or_404(PracticeAttachment, attachment_id, visible_practice(slug))
     extension = item.stored_file.extension
     return send_stored_file(item.stored_file, download_name=f"{item.title}.{extension}")
 
