@@ -38,6 +38,15 @@ def reset_database() -> None:
     load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def isolated_instance_folder(tmp_path, monkeypatch):
+    """Keep the developer's instance/ (its config.py, database, uploads) out of every test."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    return instance
+
+
 @pytest.fixture
 def app(tmp_path):
     """A portal app on a fresh database."""

@@ -50,11 +50,9 @@ def test_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/portal.sqlite3"
 
 
-def test_instance_config_file_is_read(tmp_path, monkeypatch):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    (instance / "config.py").write_text('PORTAL_NAME = "From instance"\n', encoding="utf-8")
-    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+def test_instance_config_file_is_read(isolated_instance_folder):
+    config_file = isolated_instance_folder / "config.py"
+    config_file.write_text('PORTAL_NAME = "From instance"\n', encoding="utf-8")
     app = create_app({"TESTING": True})
     assert app.config["PORTAL_NAME"] == "From instance"
 
