@@ -147,7 +147,8 @@ def apply_record(practice: Practice, record: dict) -> None:
         _district(region, record.get("district")) if record.get("district") else None
     )
     practice.municipality = (record.get("municipality") or "").strip()
-    practice.topics = [_topic(code) for code in dict.fromkeys(record["topics"])]
+    topics = [_topic(code) for code in dict.fromkeys(record["topics"])]
+    practice.topics = sorted(topics, key=lambda topic: topic.position)  # as the list reloads
     practice.year, practice.year_end = record["year"], record.get("year_end")
     practice.status = record["status"]
     _apply_contact_and_budget(practice, record)
