@@ -48,17 +48,30 @@ def isolated_instance_folder(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def app(tmp_path):
+def make_app(tmp_path):
+    """Build portal apps on a fresh database with extra settings; all are cleaned up after."""
+    built = []
+
+    def build(**overrides):
+        app = create_app(app_settings(tmp_path) | overrides)
+        with app.app_context():
+            reset_database()
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            if POSTGRES_URL:
+                db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
     """A portal app on a fresh database."""
-    app = create_app(app_settings(tmp_path))
-    with app.app_context():
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if POSTGRES_URL:
-            db.drop_all()
-        db.engine.dispose()
+    return make_app()
 
 
 @pytest.fixture

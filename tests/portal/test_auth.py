@@ -2,11 +2,10 @@
 
 import re
 
-from portal import create_app
 from portal.extensions import db
 from portal.mail import outbox
 from portal.models import District, Region, User
-from tests.conftest import TEST_PASSWORD, app_settings, log_in, post_form, reset_database
+from tests.conftest import TEST_PASSWORD, log_in, post_form
 
 NEW_PASSWORD = {"password": "new password 123", "confirm": "new password 123"}
 
@@ -224,11 +223,8 @@ def test_profile_edit(app, client, login_as):
     assert 'lang="en"' in client.get("/account/profile").get_data(as_text=True)
 
 
-def test_login_is_rate_limited(tmp_path):
-    app = create_app(app_settings(tmp_path) | {"RATELIMIT_ENABLED": True})
-    with app.app_context():
-        reset_database()
-    client = app.test_client()
+def test_login_is_rate_limited(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     responses = [
         post_form(client, "/account/login", {"email": "a@b.kg", "password": "x"})
