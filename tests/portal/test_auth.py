@@ -1,6 +1,10 @@
 """Accounts as people use them: register, log in, lock-out, logout, passwords, reset links."""
 
+import os
 import re
+import uuid
+
+import pytest
 
 from portal.extensions import db
 from portal.mail import outbox
@@ -223,8 +227,18 @@ def test_profile_edit(app, client, login_as):
     assert 'lang="en"' in client.get("/account/profile").get_data(as_text=True)
 
 
-def test_login_is_rate_limited(make_app):
-    client = make_app(RATELIMIT_ENABLED=True).test_client()
+def redis_available() -> bool:
+    """Whether the Redis server the production settings would use answers on loopback."""
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def assert_eleventh_login_is_refused(app):
+    client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     responses = [
         post_form(client, "/account/login", {"email": "a@b.kg", "password": "x"})
@@ -233,3 +247,18 @@ def test_login_is_rate_limited(make_app):
     assert [response.status_code for response in responses[:10]] == [422] * 10
     assert responses[-1].status_code == 429
     assert "Too many requests" in responses[-1].get_data(as_text=True)
+
+
+def test_login_is_rate_limited(make_app):
+    assert_eleventh_login_is_refused(make_app(RATELIMIT_ENABLED=True))
+
+
+@pytest.mark.skipif(not redis_available() and not os.environ.get("CI"), reason="no Redis here")
+def test_rate_limits_can_live_in_redis_for_several_workers(make_app):
+    prefix = f"portal-test-{uuid.uuid4().hex}"
+    app = make_app(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    assert_eleventh_login_is_refused(app)
