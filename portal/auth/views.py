@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.auth import forms, services
@@ -44,6 +45,7 @@ def register():
         return render_template("auth/register.html", form=form), INVALID
     user = services.create_user(form.email.data, form.password.data, **form.profile_values())
     login_user(user)
+    refresh()  # the new account's language applies from this message on
     flash(_("Welcome! Your account has been created."), "success")
     return redirect(url_for("main.home"))
 
@@ -63,6 +65,7 @@ def login():
         return render_template("auth/login.html", form=form), INVALID
     session.clear()  # a fresh session on login prevents session fixation
     login_user(result.user, remember=form.remember.data)
+    refresh()  # the account's language applies from this message on
     flash(_("You are logged in."), "success")
     return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
 
@@ -80,9 +83,11 @@ def _login_failure_message(locked_minutes: int) -> str:
 @login_required
 def logout():
     """Log out and invalidate every session of this account."""
+    language = current_user.language
     services.end_all_sessions(current_user)
     logout_user()
     session.clear()
+    session[SESSION_KEY] = language  # the visitor keeps reading in the same language
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.home"))
 

@@ -9,7 +9,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from portal.config import LANGUAGES, PROJECT_ROOT
-from tests.conftest import csrf_token, log_in
+from tests.conftest import csrf_token, log_in, post_form
 
 NAV_COURSES = {"ky": "Курстар", "ru": "Курсы", "en": "Courses"}
 
@@ -166,3 +166,18 @@ def test_translations_keep_their_placeholders(catalogs, language):
             assert expected - {"%(num)d", "%(count)d"} <= set(placeholder.findall(translated)), (
                 f"{language}: {message.id!r} lost a placeholder"
             )
+
+
+def test_messages_after_login_speak_the_accounts_language(app, make_user):
+    _id, email = make_user(language="ru")
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ky"
+    response = post_form(
+        client, "/account/login", {"email": email, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert page_language(page) == "ru" and "Вы вошли в систему." in page
+    logout = client.post("/account/logout", data={"csrf_token": csrf_token(client)})
+    assert logout.status_code == 302
+    assert page_language(client.get("/").get_data(as_text=True)) == "ru"
