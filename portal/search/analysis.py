@@ -1,0 +1,183 @@
+"""Text analysis for search: one word → the index terms it stands for, per language family.
+
+Documents and queries go through the same functions, so what a query word becomes always
+matches what the same word became in a document. Each distinct word is analysed once per
+process (the caches below): real text repeats its words, and analysis is the hot path of
+indexing.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+from portal.search import kyrgyz, translit
+
+#: A word: letters and digits, optionally joined by hyphens (Ак-Муз, COVID-19, видео-сабак).
+WORD_PATTERN = re.compile(r"\w+(?:[-‐‑–]\w+)*")
+HYPHENS = re.compile(r"[-‐‑–]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[a-zà-ɏ]")
+KYRGYZ_LETTERS = re.compile(r"[өүң]")
+
+#: Index families: which analysis a document field (and a query term for it) went through.
+FAMILIES = ("ky", "kyf", "ru", "en")
+
+RUSSIAN_STOP_WORDS = frozenset(stopwords_for_language("ru"))
+ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en"))
+_russian_stem = stemmer_for_language("ru")
+_english_stem = stemmer_for_language("en")
+
+
+def words(text: str) -> list[str]:
+    """Split text into lower-case words, hyphenated names and words with digits kept whole."""
+    text = unicodedata.normalize("NFC", text)
+    return [HYPHENS.sub("-", match.group().lower()) for match in WORD_PATTERN.finditer(text)]
+
+
+def folded_words(text: str) -> list[str]:
+    """Words of `text` cleaned and folded: what title completion compares."""
+    return [kyrgyz.fold(clean(word)) for word in words(text)]
+
+
+@lru_cache(maxsize=200_000)
+def variants(word: str) -> tuple[str, ...]:
+    """A hyphenated word, its parts and its joined spelling (ак-муз, ак, муз, акмуз)."""
+    if "-" not in word:
+        return (word,)
+    parts = [part for part in word.split("-") if part]
+    return (word, *parts, "".join(parts))
+
+
+@lru_cache(maxsize=200_000)
+def clean(word: str) -> str:
+    """Repair look-alike letters and ё, the way every family sees a word first."""
+    return kyrgyz.repair_letters(word).replace("ё", "е")
+
+
+@lru_cache(maxsize=200_000)
+def kyrgyz_stem(word: str) -> str:
+    """The Kyrgyz stem (unfolded) of a cleaned word, or "" for a stop word."""
+    if word in kyrgyz.STOP_WORDS or kyrgyz.fold(word) in FOLDED_KYRGYZ_STOP_WORDS:
+        return ""
+    return kyrgyz.stem(word)
+
+
+FOLDED_KYRGYZ_STOP_WORDS = frozenset(kyrgyz.fold(word) for word in kyrgyz.STOP_WORDS)
+
+
+@lru_cache(maxsize=200_000)
+def russian_stem(word: str) -> str:
+    """The Snowball Russian stem of a cleaned word, or "" for a stop word."""
+    if word in RUSSIAN_STOP_WORDS:
+        return ""
+    return _russian_stem(word) if CYRILLIC.search(word) else word
+
+
+@lru_cache(maxsize=200_000)
+def english_stem(word: str) -> str:
+    """The English (Porter2) stem of a cleaned word, or "" for a stop word."""
+    if word in ENGLISH_STOP_WORDS:
+        return ""
+    return _english_stem(word) if LATIN.search(word) else word
+
+
+@dataclass(frozen=True)
+class WordTerms:
+    """The index terms one word stands for, per field family."""
+
+    ky: tuple[str, ...] = ()  # unfolded Kyrgyz stems, only those with ө ү ң
+    kyf: tuple[str, ...] = ()  # folded Kyrgyz stems
+    ru: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+    skel: tuple[str, ...] = ()  # spelling-independent keys (Latin ↔ Cyrillic)
+    surface: tuple[str, ...] = ()  # folded unstemmed forms, for typos and completion
+
+    def family(self, name: str) -> tuple[str, ...]:
+        """The terms of one family by name (ky, kyf, ru, en, skel, surface)."""
+        return getattr(self, name)
+
+
+@lru_cache(maxsize=200_000)
+def analyse_word(word: str, language: str) -> WordTerms:
+    """What a document word of `language` (ky, ru or en) is indexed as."""
+    forms = [clean(form) for form in variants(word)]
+    if language == "ky":
+        stems = [kyrgyz_stem(form) for form in forms]
+        stems = [stem for stem in stems if stem]
+        folded = unique(kyrgyz.fold(stem) for stem in stems)
+        exact = unique(stem for stem in stems if KYRGYZ_LETTERS.search(stem))
+        return WordTerms(
+            ky=exact, kyf=folded, skel=skeletons(stems), surface=surface_forms(forms, stems)
+        )
+    stem = russian_stem if language == "ru" else english_stem
+    stems = [stem(form) for form in forms]
+    stems = [value for value in stems if value]
+    terms = unique(stems)
+    if language == "ru":
+        return WordTerms(ru=terms, skel=skeletons(stems), surface=surface_forms(forms, stems))
+    return WordTerms(en=terms, skel=skeletons(stems), surface=surface_forms(forms, stems))
+
+
+def surface_forms(forms: list[str], stems: list[str]) -> tuple[str, ...]:
+    """Folded unstemmed forms of a word that is not a stop word."""
+    if not stems:
+        return ()
+    return unique(kyrgyz.fold(form) for form in forms)
+
+
+def skeletons(stems: list[str]) -> tuple[str, ...]:
+    """Spelling-independent keys of the stems (Karakol = Каракол, Хельветас = Helvetas)."""
+    return unique(key for key in (translit.skeleton(stem) for stem in stems) if key)
+
+
+def unique(values) -> tuple[str, ...]:
+    """The values without repeats, in their first order."""
+    return tuple(dict.fromkeys(values))
+
+
+@lru_cache(maxsize=50_000)
+def analyse_query_word(word: str) -> WordTerms:
+    """Every term a query word may stand for, whatever language the user typed in."""
+    cleaned = clean(word)
+    spellings = [cleaned]
+    if LATIN.search(cleaned) and not CYRILLIC.search(cleaned):
+        spellings += translit.latin_to_cyrillic(cleaned)
+    merged: dict[str, dict[str, None]] = {name: {} for name in WordTerms.__dataclass_fields__}
+    for spelling in spellings:
+        for language in ("ky", "ru", "en"):
+            terms = analyse_word(spelling, language)
+            for name in merged:
+                merged[name].update(dict.fromkeys(terms.family(name)))
+    return WordTerms(**{name: tuple(values) for name, values in merged.items()})
+
+
+def document_field_text(text: str, language: str, family: str) -> str:
+    """The space-separated terms of `text` for one field family of a `language` document."""
+    terms = []
+    for word in words(text):
+        terms.extend(analyse_word(word, language).family(family))
+    return " ".join(terms)
+
+
+def document_fields(text: str, language: str) -> dict[str, str]:
+    """All field families of one text at once (a single pass over its words)."""
+    collected: dict[str, list[str]] = {"ky": [], "kyf": [], "ru": [], "en": [], "skel": []}
+    collected["surface"] = []
+    for word in words(text):
+        terms = analyse_word(word, language)
+        for name, values in collected.items():
+            values.extend(terms.family(name))
+    return {name: " ".join(values) for name, values in collected.items()}
+
+
+def text_language(text: str) -> str:
+    """Guess ky, ru or en for an attachment's text from its letters."""
+    sample = text[:20_000].lower()
+    if len(KYRGYZ_LETTERS.findall(sample)) > 20:
+        return "ky"
+    if len(CYRILLIC.findall(sample)) > len(LATIN.findall(sample)):
+        return "ru"
+    return "en"
