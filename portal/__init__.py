@@ -20,7 +20,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_configuration(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portal import auth, cli, database, errors, i18n, mail, security, templating, uploads, views
+    from portal import (
+        auth,
+        cli,
+        database,
+        errors,
+        i18n,
+        mail,
+        search,
+        security,
+        templating,
+        uploads,
+        views,
+    )
     from portal.admin import views as admin_views
     from portal.extensions import csrf, db, limiter, migrate
 
@@ -34,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     security.init_app(app)
     uploads.init_app(app)
+    search.init_app(app)
     errors.init_app(app)
     trust_reverse_proxy(app)
     cli.init_app(app)

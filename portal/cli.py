@@ -14,6 +14,7 @@ from portal.auth.services import create_user, find_user_by_email
 from portal.config import PROJECT_ROOT
 from portal.models import Role
 from portal.reference_data import load_reference_data
+from portal.search import engine as search_engine
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +34,11 @@ def init_command() -> None:
     except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
         raise click.ClickException(f"database upgrade failed: {error}") from error
     click.echo(f"Database is up to date; {load_reference_data()} loaded.")
+    report = search_engine.apply_changes()
+    if report is None:
+        click.echo("Search index built from the database.")
+    else:
+        click.echo(f"Search index is up to date ({report.rows} new change(s) applied).")
 
 
 @click.command("create-admin")

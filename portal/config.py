@@ -38,6 +38,15 @@ class DefaultConfig:
     UPLOAD_MAX_IMAGE_PIXELS = 40_000_000  # refused from the header, before decoding
     UPLOAD_IMAGE_MAX_SIDE = 1600  # images are re-encoded to fit this box
 
+    # Search (portal/search): the index is a cache of the database, rebuilt when missing.
+    SEARCH_INDEX_DIR = None  # filled with instance/search-index
+    SEARCH_WRITER_TIMEOUT = 30  # seconds to wait for the index writer lock
+    SEARCH_APPLY_AFTER_REQUEST = True  # apply changes once a response is sent
+    SEARCH_CHANGELOG_KEEP_DAYS = 30
+    SEARCH_LOG_QUERIES = True
+    SEARCH_RATE_LIMIT = "60 per minute;600 per hour"
+    SEARCH_SUGGEST_RATE_LIMIT = "120 per minute"
+
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     # Number of reverse proxies (nginx) in front of the app whose X-Forwarded-* to trust.

@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
     """Bind the database to the app and load the models so metadata is complete."""
     db.init_app(app)
     import portal.models  # noqa: F401  (registers the tables)
+    import portal.search.changelog  # noqa: F401  (writes changelog rows with every change)
+    import portal.search.models  # noqa: F401
     import portal.uploads.models  # noqa: F401
 
 

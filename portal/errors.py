@@ -28,6 +28,10 @@ MESSAGES = {
         _l("Too many requests"),
         _l("You have tried too often. Please wait a minute and try again."),
     ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("This part of the portal is being prepared. Please try again in a minute."),
+    ),
     500: (
         _l("Something went wrong"),
         _l("The error has been logged. Please try again in a moment."),
@@ -68,7 +72,7 @@ def handle_unexpected_error(error: Exception):
 
 def render_error(code: int, message=None):
     """Render the error template, falling back to plain text if even that fails."""
-    title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    title, default_message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
     if request.path.startswith("/api/"):
         return jsonify(error=str(title), message=str(message or default_message)), code
     try:

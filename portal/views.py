@@ -1,4 +1,4 @@
-"""Pages of the portal itself: home, language switch, search box target."""
+"""Pages of the portal itself: home, language switch, sitemap, API description."""
 
 from flask import (
     Blueprint,
@@ -34,13 +34,6 @@ def set_language():
         abort(400)
     remember_language(language)
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
-
-
-@bp.route("/search")
-def search():
-    """Search across the library and courses (results arrive with the search engine)."""
-    query = request.args.get("q", "")[:200].strip()
-    return render_template("search.html", query=query)
 
 
 @bp.route("/sitemap.xml")

@@ -3,12 +3,14 @@
 from flask import Flask
 
 from portal.demo import register_demo_loader
+from portal.search import register_searchable
 from portal.sitemap import register_sitemap_source
 
 
 def init_app(app: Flask) -> None:
     """Register the library's models, blueprints, CLI, sitemap entries and demo content."""
     from practices import cli, demo, models, views  # noqa: F401  (models registers the tables)
+    from practices.search import SEARCHABLE_PRACTICE
     from practices.views.feeds import sitemap_urls
 
     app.register_blueprint(views.bp)
@@ -16,3 +18,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.practices_cli)
     register_sitemap_source(app, sitemap_urls)
     register_demo_loader(app, "practices", demo.load)
+    register_searchable(SEARCHABLE_PRACTICE)

@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.auth.services import create_user
@@ -32,10 +33,24 @@ def app_settings(tmp_path) -> dict:
 
 
 def reset_database() -> None:
-    """Give the test an empty schema with the regions loaded."""
+    """Give the test an empty schema with the regions loaded, and an empty search index."""
+    from portal.search import engine
+
     db.drop_all()
     db.create_all()
     load_reference_data()
+    engine.rebuild()
+
+
+class ClosingClient(FlaskClient):
+    """A test client that closes every response, as a real server does once it is sent.
+
+    Closing runs the response's call_on_close callbacks, where the search index catches up.
+    """
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +69,7 @@ def make_app(tmp_path):
 
     def build(**overrides):
         app = create_app(app_settings(tmp_path) | overrides)
+        app.test_client_class = ClosingClient
         with app.app_context():
             reset_database()
         built.append(app)

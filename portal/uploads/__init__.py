@@ -93,7 +93,17 @@ def save_content(content: CheckedContent) -> StoredFile:
     path = stored_file_path(stored)
     if not path.is_file():
         write_atomically(path, content.data)
-    return stored if stored.id is not None else add_stored_file(stored)
+    if stored.id is not None:
+        return stored
+    stored.text = searchable_text(path, stored)
+    return add_stored_file(stored)
+
+
+def searchable_text(path: Path, stored: StoredFile) -> str:
+    """Extract a new document's text once, when it arrives, for the search index."""
+    from portal.uploads.text import extract_text_from_path  # it reads files through this module
+
+    return extract_text_from_path(path, stored.extension) if stored.kind == "document" else ""
 
 
 def find_stored_file(sha256: str) -> StoredFile | None:

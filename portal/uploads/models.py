@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from portal.extensions import db
 from portal.models import UTCDateTime, utcnow
@@ -23,6 +23,8 @@ class StoredFile(db.Model):
     width: Mapped[int | None]
     height: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Plain text of a document for the search index; None until extracted, "" when it has none.
+    text: Mapped[str | None] = deferred(mapped_column(Text))
 
     def __repr__(self) -> str:
         return f"<StoredFile {self.id} {self.sha256[:12]}.{self.extension}>"

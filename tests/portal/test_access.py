@@ -21,7 +21,9 @@ ALLOWED = {
 ACCESS = {
     "static": (PUBLIC, {"filename": "style.css"}),
     "main.home": (PUBLIC, {}),
-    "main.search": (PUBLIC, {}),
+    "search.search": (PUBLIC, {}),
+    "search_api.search_api": (PUBLIC, {}),
+    "search_api.suggest_api": (PUBLIC, {}),
     "main.set_language": (PUBLIC, {}),
     "auth.register": (PUBLIC, {}),
     "auth.login": (PUBLIC, {}),

@@ -1,0 +1,223 @@
+"""Keeping the index in step with the database: apply the changelog, rebuild, compare."""
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import utcnow
+from portal.search.analysis import document_fields, folded_words
+from portal.search.index import SearchIndex, swap_directories, write_watermark
+from portal.search.models import SearchChange
+from portal.search.registry import SearchDocument, searchable_type, searchable_types
+
+#: Changelog rows read per round; each round commits once.
+BATCH = 500
+#: How long a gap in changelog ids may be an open transaction (PostgreSQL commits ids out of
+#: order); past this the missing id is taken as rolled back and the watermark moves over it.
+GAP_GRACE = timedelta(seconds=60)
+#: Stored text kept per document for snippets.
+SNIPPET_SOURCE_CHARS = 4000
+
+
+def whoosh_document(document: SearchDocument) -> dict:
+    """The fields of one Whoosh document for an entity in one language."""
+    head = document_fields(f"{document.title}\n{document.summary}", document.language)
+    body = document_fields(document.body, document.language)
+    for language, text in document.extra:
+        body = merge_fields(body, document_fields(text, language))
+    fields = {
+        "doc_id": f"{document.kind}:{document.entity_id}:{document.language}",
+        "entity": f"{document.kind}:{document.entity_id}",
+        "type": document.kind,
+        "slug": document.slug,
+        "language": document.language,
+        "region": document.region or "",
+        "topics": ",".join(document.topics),
+        "year": document.year or 0,
+        "date": int(document.date.timestamp()) if document.date else 0,
+        "title": document.title,
+        "summary": document.summary,
+        "text": document.body[:SNIPPET_SOURCE_CHARS],
+        "skel": f"{head['skel']} {body['skel']}",
+        "surface": f"{head['surface']} {body['surface']}",
+        "title_surface": " ".join(dict.fromkeys(folded_words(document.title))),
+    }
+    for family in ("ky", "kyf", "ru", "en"):
+        fields[f"head_{family}"] = head[family]
+        fields[f"body_{family}"] = body[family]
+    return {name: value for name, value in fields.items() if value != ""}
+
+
+def merge_fields(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
+    """The terms of two analysed texts together, family by family."""
+    return {name: f"{first[name]} {second[name]}".strip() for name in first}
+
+
+def replace_entities(writer, kind: str, entity_ids: Iterable[int]) -> int:
+    """Replace the documents of these entities with their current ones; return documents added."""
+    searchable = searchable_type(kind)
+    ids = sorted(set(entity_ids))
+    documents = searchable.documents(ids) if searchable else {}
+    added = 0
+    for entity_id in ids:
+        writer.delete_by_term("entity", f"{kind}:{entity_id}")
+        for document in documents.get(entity_id, []):
+            writer.add_document(**whoosh_document(document))
+            added += 1
+    return added
+
+
+@dataclass
+class ApplyReport:
+    """What one catch-up did."""
+
+    rows: int = 0
+    entities: int = 0
+    watermark: int = 0
+    rounds: int = 0
+
+
+def pending_rows(after: int) -> list[SearchChange]:
+    """Changelog rows past the watermark, oldest first."""
+    query = select(SearchChange).where(SearchChange.id > after).order_by(SearchChange.id)
+    return list(db.session.execute(query.limit(BATCH)).scalars())
+
+
+def safe_watermark(watermark: int, rows: list[SearchChange]) -> int:
+    """The highest id up to which no row can still appear (see GAP_GRACE)."""
+    now = utcnow()
+    for row in rows:
+        if row.id != watermark + 1 and now - row.created_at < GAP_GRACE:
+            break
+        watermark = row.id
+    return watermark
+
+
+def apply_changelog(search_index: SearchIndex, timeout: float) -> ApplyReport:
+    """Bring the index up to the database's changelog; safe to run in any number of processes."""
+    report = ApplyReport()
+    with search_index.writer(timeout) as writer:
+        watermark = search_index.watermark()
+        while True:
+            rows = pending_rows(watermark)
+            db.session.rollback()  # end the read transaction: no locks held while indexing
+            if not rows:
+                break
+            report.rounds += 1
+            report.rows += len(rows)
+            report.entities += apply_rows(writer, rows)
+            advanced = safe_watermark(watermark, rows)
+            blocked = advanced != rows[-1].id
+            watermark = advanced
+            if blocked or len(rows) < BATCH:
+                break
+        write_watermark(writer, watermark)
+    report.watermark = watermark
+    return report
+
+
+def apply_rows(writer, rows: list[SearchChange]) -> int:
+    """Reindex every entity named in the rows once; return how many entities."""
+    by_kind: dict[str, set[int]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, set()).add(row.entity_id)
+    for kind, ids in by_kind.items():
+        replace_entities(writer, kind, ids)
+    return sum(len(ids) for ids in by_kind.values())
+
+
+def rebuild_watermark() -> int:
+    """Where a rebuild starting now may set its watermark: rows after it are applied later."""
+    recent = db.session.scalar(
+        select(func.min(SearchChange.id)).where(SearchChange.created_at > utcnow() - GAP_GRACE)
+    )
+    if recent is not None:
+        return recent - 1
+    return db.session.scalar(select(func.max(SearchChange.id))) or 0
+
+
+def rebuild(
+    search_index: SearchIndex, progress: Callable[[int], None] | None = None, chunk: int = 200
+) -> int:
+    """Build a new index beside the live one from the database, then swap it in."""
+    live = search_index.directory
+    staging = live.with_name(f"{live.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    fresh = SearchIndex(staging)
+    fresh.create()
+    watermark = rebuild_watermark()
+    total = 0
+    with fresh.writer(timeout=0) as writer:
+        for searchable in searchable_types():
+            ids = sorted(searchable.indexed_ids())
+            db.session.rollback()
+            for start in range(0, len(ids), chunk):
+                total += replace_entities(writer, searchable.kind, ids[start : start + chunk])
+                db.session.expunge_all()  # keep memory flat on large libraries
+                if progress:
+                    progress(len(ids[start : start + chunk]))
+        write_watermark(writer, watermark)
+    fresh.close()
+    search_index.close()
+    swap_directories(staging, live)
+    return total
+
+
+@dataclass
+class IndexStatus:
+    """Database and index compared, per searchable type."""
+
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind → (database, index)
+    missing: dict[str, list[int]] = field(default_factory=dict)  # in the database, not indexed
+    extra: dict[str, list[int]] = field(default_factory=dict)  # indexed, gone from the database
+    watermark: int = 0
+    changelog_max: int = 0
+
+    @property
+    def in_step(self) -> bool:
+        """True when the index holds exactly what the database says it should."""
+        return not any(self.missing.values()) and not any(self.extra.values())
+
+
+def compare(search_index: SearchIndex) -> IndexStatus:
+    """Compare the entities that should be indexed with those that are."""
+    status = IndexStatus()
+    indexed = indexed_entities(search_index)
+    for searchable in searchable_types():
+        expected = set(searchable.indexed_ids())
+        present = indexed.get(searchable.kind, set())
+        status.counts[searchable.kind] = (len(expected), len(present))
+        status.missing[searchable.kind] = sorted(expected - present)
+        status.extra[searchable.kind] = sorted(present - expected)
+    status.watermark = search_index.watermark()
+    status.changelog_max = db.session.scalar(select(func.max(SearchChange.id))) or 0
+    return status
+
+
+def indexed_entities(search_index: SearchIndex) -> dict[str, set[int]]:
+    """The entity ids present in the index, per kind."""
+    found: dict[str, set[int]] = {}
+    with search_index.reading() as searcher:
+        reader = searcher.reader()
+        # The lexicon still lists terms of deleted documents until segments merge: read the
+        # live documents instead.
+        entities = reader.column_reader("entity")
+        for docnum in reader.all_doc_ids():
+            kind, _, entity_id = entities[docnum].partition(":")
+            if entity_id:
+                found.setdefault(kind, set()).add(int(entity_id))
+    return found
+
+
+def ensure_index(search_index: SearchIndex) -> bool:
+    """Create an empty index if none exists; True when one had to be created."""
+    if search_index.exists():
+        return False
+    Path(search_index.directory).parent.mkdir(parents=True, exist_ok=True)
+    search_index.create()
+    return True
