@@ -29,6 +29,7 @@ def app_settings(tmp_path) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
     }
 
 

@@ -61,6 +61,9 @@ def apply_changes(timeout: float | None = None) -> indexing.ApplyReport | None:
     """
     timeout = current_app.config["SEARCH_WRITER_TIMEOUT"] if timeout is None else timeout
     index = search_index()
+    # Never wait for the index lock inside a transaction: on SQLite (BEGIN IMMEDIATE) the
+    # process holding the index lock would wait for ours, and we for it.
+    db.session.rollback()
     try:
         if not index.exists():
             rebuild(wait=False)
@@ -79,6 +82,7 @@ def apply_changes(timeout: float | None = None) -> indexing.ApplyReport | None:
 def rebuild(progress=None, wait: bool = True) -> int | None:
     """Build a fresh index from the database and swap it in; None if another rebuild runs."""
     index = search_index()
+    db.session.rollback()  # see apply_changes: no transaction while waiting for a lock
     with rebuild_lock(index.directory, wait) as acquired:
         if not acquired:
             return None

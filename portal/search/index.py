@@ -1,16 +1,22 @@
 """The Whoosh index on disk: opening it, one searcher per process, and its watermark."""
 
+import gc
 import os
 import shutil
 import threading
+import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from portal.search.schema import WATERMARK_DOC_ID, build_schema
+
+T = TypeVar("T")
 
 
 class IndexUnavailable(Exception):
@@ -19,6 +25,27 @@ class IndexUnavailable(Exception):
 
 class IndexBusy(Exception):
     """Another process holds the index's writer lock longer than we may wait."""
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run `action`, turning any failure to read the index into IndexUnavailable.
+
+    The cure for a broken index is a rebuild, whatever Whoosh raised. Whoosh leaves files open
+    when a table of contents is corrupt; dropping the traceback here closes them quietly
+    instead of letting them warn at some later moment.
+    """
+    try:
+        return action()
+    except (IndexUnavailable, IndexBusy):
+        raise
+    except Exception as error:  # noqa: BLE001 - every way a cache can break means rebuild
+        failure = f"{type(error).__name__}: {error}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            error.__traceback__ = None
+            del error
+            gc.collect()
+    raise IndexUnavailable(failure)
 
 
 class SearchIndex:
@@ -32,8 +59,13 @@ class SearchIndex:
         self._lock = threading.RLock()
 
     def exists(self) -> bool:
-        """Whether the directory holds an index at all."""
-        return self.directory.is_dir() and whoosh_index.exists_in(str(self.directory))
+        """Whether the directory holds an index at all (a broken one counts as existing)."""
+        if not self.directory.is_dir():
+            return False
+        try:
+            return guarded(lambda: whoosh_index.exists_in(str(self.directory)))
+        except IndexUnavailable:
+            return True
 
     def create(self) -> None:
         """Create an empty index (the caller then applies the changelog or rebuilds)."""
@@ -46,10 +78,7 @@ class SearchIndex:
         identity = self._directory_identity()
         if self._index is None or identity != self._identity:
             self.close()
-            try:
-                self._index = whoosh_index.open_dir(str(self.directory))
-            except Exception as error:  # noqa: BLE001 - every way a cache can break means rebuild
-                raise IndexUnavailable(str(error)) from error
+            self._index = guarded(lambda: whoosh_index.open_dir(str(self.directory)))
             self._identity = identity
         return self._index
 
@@ -73,28 +102,38 @@ class SearchIndex:
     def _fresh_searcher(self) -> Searcher:
         index = self.open()
         try:
+            if self._searcher is not None and not guarded(self._searcher.up_to_date):
+                # Not Searcher.refresh(): its reader reuse fails on one-segment indexes and
+                # can show deleted documents again.
+                self._searcher.close()
+                self._searcher = None
             if self._searcher is None:
-                self._searcher = index.searcher()
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-        except Exception as error:  # noqa: BLE001 - a truncated segment file and the like
+                self._searcher = guarded(index.searcher)
+        except IndexUnavailable:
             self.close()
-            raise IndexUnavailable(str(error)) from error
+            raise
         return self._searcher
 
     @contextmanager
     def writer(self, timeout: float):
         """A writer holding the index lock, committed on success and cancelled on error."""
         try:
-            writer = self.open().writer(timeout=timeout)
-        except LockError as error:
-            raise IndexBusy(str(self.directory)) from error
+            writer = guarded(lambda: self._locked_writer(timeout))
+        except IndexUnavailable:
+            self.close()
+            raise
         try:
             yield writer
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        guarded(writer.commit)
+
+    def _locked_writer(self, timeout: float):
+        try:
+            return self.open().writer(timeout=timeout)
+        except LockError as error:
+            raise IndexBusy(str(self.directory)) from error
 
     def watermark(self) -> int:
         """The highest changelog id whose changes the index is known to hold."""
@@ -116,7 +155,18 @@ class SearchIndex:
 
 def write_watermark(writer, watermark: int) -> None:
     """Store the watermark with the documents of the same commit."""
-    writer.update_document(doc_id=WATERMARK_DOC_ID, type="__meta__", watermark=watermark)
+    # Every column gets a value: Whoosh's column readers end at the last document that had one.
+    writer.update_document(
+        doc_id=WATERMARK_DOC_ID,
+        type="__meta__",
+        watermark=watermark,
+        entity="",
+        language="",
+        region="",
+        topics="",
+        year=0,
+        date=0,
+    )
 
 
 def swap_directories(new: Path, live: Path) -> None:

@@ -20,6 +20,8 @@ BATCH = 500
 #: How long a gap in changelog ids may be an open transaction (PostgreSQL commits ids out of
 #: order); past this the missing id is taken as rolled back and the watermark moves over it.
 GAP_GRACE = timedelta(seconds=60)
+#: Fields with a column (per-document values for grouping, facets and sorting).
+COLUMNS = frozenset({"entity", "type", "language", "region", "topics", "year", "date"})
 #: Stored text kept per document for snippets.
 SNIPPET_SOURCE_CHARS = 4000
 
@@ -50,7 +52,9 @@ def whoosh_document(document: SearchDocument) -> dict:
     for family in ("ky", "kyf", "ru", "en"):
         fields[f"head_{family}"] = head[family]
         fields[f"body_{family}"] = body[family]
-    return {name: value for name, value in fields.items() if value != ""}
+    # Column fields stay even when empty: Whoosh's column readers end at the last document
+    # that had a value, so a gap at a segment's end would break reading them.
+    return {name: value for name, value in fields.items() if value != "" or name in COLUMNS}
 
 
 def merge_fields(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
@@ -63,6 +67,7 @@ def replace_entities(writer, kind: str, entity_ids: Iterable[int]) -> int:
     searchable = searchable_type(kind)
     ids = sorted(set(entity_ids))
     documents = searchable.documents(ids) if searchable else {}
+    db.session.rollback()  # the documents are plain data: hold no database lock while indexing
     added = 0
     for entity_id in ids:
         writer.delete_by_term("entity", f"{kind}:{entity_id}")

@@ -96,6 +96,9 @@ class QueryBuilder:
         """Everything one word may match; a word the index lacks is corrected or split."""
         alternatives = self.term_queries(word, 1.0, terms)
         if alternatives:
+            suggestion = self.spelling_suggestion(word)
+            if suggestion:
+                corrections.setdefault(word, suggestion)
             return q.Or(alternatives)
         if len(word) < 4 or word.isdigit():
             return None
@@ -106,6 +109,22 @@ class QueryBuilder:
         if not alternatives:
             return self.prefix_clause(word[: max(4, len(word) - 3)], terms)
         return q.Or(alternatives)
+
+    def spelling_suggestion(self, word: str) -> str | None:
+        """A known word for one that was found only through a spelling key (Караколл).
+
+        Inflected forms the texts do not use are not misspellings: a candidate with the same
+        stems as the typed word is no suggestion.
+        """
+        surface = kyrgyz.fold(clean(word))
+        if (
+            not CYRILLIC.search(word)
+            or len(word) < 4
+            or self.reader.doc_frequency("surface", surface)
+        ):
+            return None
+        typed = stems_of(word)
+        return next((c for c in self.corrections(word) if stems_of(c).isdisjoint(typed)), None)
 
     def compound_clauses(self, word: str, terms: set[str]) -> list[q.Query]:
         """A word typed as one that the texts write as two (балабакча, видеосабактар, детсад).
@@ -203,6 +222,12 @@ class QueryBuilder:
             return None
         terms.add(f"prefix:{folded}")
         return q.Prefix("surface", folded, boost=PREFIX_WEIGHT)
+
+
+def stems_of(word: str) -> set[str]:
+    """Every stem a word may stand for, in any language."""
+    analysed = analyse_query_word(word)
+    return {*analysed.kyf, *analysed.ru, *analysed.en}
 
 
 def first(values: tuple[str, ...]) -> str:

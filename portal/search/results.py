@@ -116,8 +116,13 @@ class Columns:
 
 
 def best_per_entity(scored, columns: Columns, preferred: str) -> tuple[dict, dict]:
-    """(entity → (adjusted score, docnum), entity → set of languages that matched)."""
+    """(entity → (score, docnum shown), entity → languages that matched).
+
+    An entity ranks by its best-scoring language and is shown in the visitor's language
+    whenever that version matched too.
+    """
     best: dict[str, tuple[float, int]] = {}
+    shown: dict[str, int] = {}
     languages: dict[str, set[str]] = {}
     for score, docnum in scored:
         entity = columns.entity[docnum]
@@ -126,7 +131,10 @@ def best_per_entity(scored, columns: Columns, preferred: str) -> tuple[dict, dic
         languages.setdefault(entity, set()).add(language)
         if entity not in best or adjusted > best[entity][0]:
             best[entity] = (adjusted, docnum)
-    return best, languages
+        if language == preferred:
+            shown[entity] = docnum
+    chosen = {entity: (score, shown.get(entity, doc)) for entity, (score, doc) in best.items()}
+    return chosen, languages
 
 
 def count_facets(best: dict, languages: dict, columns: Columns) -> dict[str, dict[str, int]]:

@@ -75,7 +75,7 @@ def timed_search(search_request: SearchRequest, source: str) -> SearchResults:
 
 
 @bp.route("/search")
-@limiter.limit(_rate("SEARCH_RATE_LIMIT"))
+@limiter.shared_limit(_rate("SEARCH_RATE_LIMIT"), scope="search")
 def search():
     """Search every searchable type, with facets, sorting, paging and help when nothing is found."""
     try:
@@ -133,7 +133,7 @@ def facet_labels() -> dict[str, dict[str, str]]:
 
 
 @api.route("")
-@limiter.limit(_rate("SEARCH_RATE_LIMIT"))
+@limiter.shared_limit(_rate("SEARCH_RATE_LIMIT"), scope="search")
 def search_api():
     """Search results as JSON: hits, facet counts and a spelling suggestion."""
     try:
