@@ -202,9 +202,15 @@ def make_hit(searcher, docnum: int, score: float, built: BuiltQuery) -> Hit:
     )
 
 
+def normalised_word(word: str) -> str:
+    """A word of a text as the analysis sees it: lower-case, hyphens unified."""
+    found = words(word)
+    return found[0] if found else word
+
+
 def word_matches(word: str, terms: set[str]) -> bool:
     """Whether a text word stands for one of the query's terms."""
-    analysed = analyse_query_word(word)
+    analysed = analyse_query_word(normalised_word(word))
     for family in ("ky", "kyf", "ru", "en", "skel"):
         if any(f"{family}:{term}" in terms for term in analysed.family(family)):
             return True

@@ -106,15 +106,15 @@ def test_paging_and_caps(client, library):
 
 
 def test_snippets_are_escaped_and_highlighted(client, make_practice):
-    body = "Караколдо <script>alert(1)</script> таштандыларды чогултуу."
+    body = "Караколдо <script>alert(1)</script> Таштандыларды чогултуу."
     make_practice("xss", translations={"ky": {"title": "<b>Таштанды</b>", "body": body}})
     data = api(client, q="таштанды")
     snippet = data["results"][0]["snippet"]
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
-    assert "<mark>таштандыларды</mark>" in snippet
+    assert "<mark>Таштандыларды</mark>" in snippet
     page = client.get("/search?q=таштанды").get_data(as_text=True)
     assert "<b>Таштанды</b>" not in page and "&lt;b&gt;Таштанды&lt;/b&gt;" in page
-    assert "<mark>таштандыларды</mark>" in page
+    assert "<mark>Таштандыларды</mark>" in page
 
 
 def test_search_page_shows_results_facets_and_filters(client, library):
@@ -235,3 +235,21 @@ def test_search_pages_speak_the_visitors_language(client, library):
     assert "табылган жок" in page.get_data(as_text=True)
     data = client.get("/api/search?q=Каракол&page=60", headers={"Accept-Language": "ru"})
     assert "Показываются только первые 500" in data.get_json()["message"]
+
+
+def test_responses_match_the_openapi_description(client, library):
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/openapi.json").get_json()
+    validate(spec)
+
+    def check(schema_name: str, data: dict) -> None:
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+        Draft202012Validator(schema).validate(data)
+
+    check("SearchResults", api(client, q="Каракол Балыкчы", region="issyk-kul"))
+    check("SearchResults", api(client, q="zzqxj"))
+    check("Suggestions", client.get("/api/search/suggest?q=Ак-Муз").get_json())
+    for path in ("/api/search", "/api/search/suggest"):
+        assert "get" in spec["paths"][path]
