@@ -24,6 +24,7 @@ KYRGYZ_LETTERS = re.compile(r"[өүң]")
 
 #: Index families: which analysis a document field (and a query term for it) went through.
 FAMILIES = ("ky", "kyf", "ru", "en")
+INDEXED_FAMILIES = (*FAMILIES, "skel", "surface")
 
 RUSSIAN_STOP_WORDS = frozenset(stopwords_for_language("ru"))
 ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en"))
@@ -58,11 +59,11 @@ def clean(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def kyrgyz_stem(word: str) -> str:
-    """The Kyrgyz stem (unfolded) of a cleaned word, or "" for a stop word."""
+def kyrgyz_stems(word: str) -> tuple[str, ...]:
+    """The Kyrgyz stems (unfolded) of a cleaned word, none for a stop word."""
     if word in kyrgyz.STOP_WORDS or kyrgyz.fold(word) in FOLDED_KYRGYZ_STOP_WORDS:
-        return ""
-    return kyrgyz.stem(word)
+        return ()
+    return kyrgyz.stems(word)
 
 
 FOLDED_KYRGYZ_STOP_WORDS = frozenset(kyrgyz.fold(word) for word in kyrgyz.STOP_WORDS)
@@ -105,8 +106,7 @@ def analyse_word(word: str, language: str) -> WordTerms:
     """What a document word of `language` (ky, ru or en) is indexed as."""
     forms = [clean(form) for form in variants(word)]
     if language == "ky":
-        stems = [kyrgyz_stem(form) for form in forms]
-        stems = [stem for stem in stems if stem]
+        stems = [stem for form in forms for stem in kyrgyz_stems(form) if stem]
         folded = unique(kyrgyz.fold(stem) for stem in stems)
         exact = unique(stem for stem in stems if KYRGYZ_LETTERS.search(stem))
         return WordTerms(
@@ -154,22 +154,16 @@ def analyse_query_word(word: str) -> WordTerms:
     return WordTerms(**{name: tuple(values) for name, values in merged.items()})
 
 
-def document_field_text(text: str, language: str, family: str) -> str:
-    """The space-separated terms of `text` for one field family of a `language` document."""
-    terms = []
-    for word in words(text):
-        terms.extend(analyse_word(word, language).family(family))
-    return " ".join(terms)
-
-
 def document_fields(text: str, language: str) -> dict[str, str]:
-    """All field families of one text at once (a single pass over its words)."""
-    collected: dict[str, list[str]] = {"ky": [], "kyf": [], "ru": [], "en": [], "skel": []}
-    collected["surface"] = []
+    """All field families of one text at once, a word's alternative terms joined by "|"
+    (see schema.TermGroupTokenizer)."""
+    collected: dict[str, list[str]] = {name: [] for name in INDEXED_FAMILIES}
     for word in words(text):
         terms = analyse_word(word, language)
         for name, values in collected.items():
-            values.extend(terms.family(name))
+            group = terms.family(name)
+            if group:
+                values.append("|".join(group))
     return {name: " ".join(values) for name, values in collected.items()}
 
 

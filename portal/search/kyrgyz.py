@@ -151,19 +151,41 @@ def stem(word: str) -> str:
     return head + hyphen + _devoice(result)
 
 
+def stems(word: str) -> tuple[str, ...]:
+    """The stem, and a second one when the case suffix's т or д may belong to the stem.
+
+    медпункту is медпункт + possessive -у or медпунк + accusative -ту, фонду is фонд + у or
+    фон + ду; only a dictionary could tell, so search indexes both and a query for any form
+    of the word meets the text.
+    """
+    primary = stem(word)
+    head, hyphen, last = word.rpartition("-")
+    bare = primary.rpartition("-")[2]
+    if not head and primary != word and len(last) > len(bare) and last[len(bare)] in "тд":
+        longer = last[: len(bare) + 1]
+        if longer[-2] != longer[-1] and longer in _candidates(last):
+            return (primary, head + hyphen + longer)
+    return (primary,)
+
+
 def _strip_once(word: str) -> str:
     """The shortest acceptable stem of one case + possessive + plural parse of the word."""
+    return min(_candidates(word), key=len)
+
+
+def _candidates(word: str) -> list[str]:
+    """The word and every acceptable stem of one case + possessive + plural parse of it."""
     tolerant = not any(ch in "өүң" for ch in word)
     floor = _exception_floor(word)
-    best = word
+    found = [word]
     for cased, case in _splits(word, _CASES + _CASES_AFTER_POSS3, tolerant):
         for owned, poss in _splits(cased, _POSSESSIVES, tolerant):
             if not _case_fits(case, poss, owned):
                 continue
             for bare, _ in _splits(owned, _PLURALS, tolerant):
-                if len(bare) < len(best) and len(bare) >= floor and _is_stem(bare):
-                    best = bare
-    return best
+                if len(bare) < len(word) and len(bare) >= floor and _is_stem(bare):
+                    found.append(bare)
+    return found
 
 
 def _splits(

@@ -84,6 +84,7 @@ class QueryBuilder:
             clause = self.word_clause(word, terms, corrections)
             if clause is not None:
                 clauses.append(clause)
+        clauses += self.joined_clauses(parsed.words, terms)
         if len(clauses) > 1:
             clauses += self.proximity_clauses(parsed.words)
         clauses += [c for c in (self.phrase_clause(p) for p in parsed.phrases) if c]
@@ -153,6 +154,15 @@ class QueryBuilder:
     def has_prefix(self, prefix: str) -> bool:
         """Whether some indexed word starts with `prefix` (folded)."""
         return any(True for _ in self.reader.expand_prefix("surface", kyrgyz.fold(clean(prefix))))
+
+    def joined_clauses(self, words_typed: list[str], terms: set[str]) -> list[q.Query]:
+        """Two words typed apart that the texts write as one (вело дорожка → велодорожка)."""
+        clauses = []
+        for left, right in zip(words_typed, words_typed[1:], strict=False):
+            alternatives = self.term_queries(left + right, 1.0, terms)
+            if alternatives:
+                clauses.append(q.Or(alternatives))
+        return clauses
 
     def proximity_clauses(self, words_typed: list[str]) -> list[q.Query]:
         """Neighbouring query words found near each other in a body score extra."""

@@ -1,10 +1,47 @@
 """The Whoosh schema: one document per entity and language, terms analysed before indexing."""
 
-from whoosh.analysis import RegexTokenizer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+
+class TermGroupTokenizer(Tokenizer):
+    """Reads terms that portal.search.analysis already produced: "a|b c" is a and b at one
+    position, then c at the next, so alternative stems of a word keep phrases intact."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        groups = value.split(" ") if tokenize else [value]
+        position = start_pos
+        for group in groups:
+            if not group:
+                continue
+            for text in group.split("|") if tokenize else [group]:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = position
+                yield token
+            position += 1
+
+
 #: Every text field receives terms that portal.search.analysis already produced.
-_terms = RegexTokenizer(r"[^ ]+")
+_terms = TermGroupTokenizer()
 
 #: Text fields per family: "head" holds title and summary, "body" the rest.
 TEXT_FIELDS = tuple(

@@ -358,3 +358,14 @@ def test_skeleton_values():
 def test_skeleton_is_never_empty():
     for word in ["ь", "ъ", "-", "'", "a", "я", "ж.б.", "2019", "каракол", "ng"]:
         assert skeleton(word) != ""
+
+
+def test_a_case_consonant_that_may_belong_to_the_stem_gives_a_second_stem():
+    from portal.search.kyrgyz import stems
+
+    assert stems("медпункту") == ("медпунк", "медпункт")  # + accusative -ту, or + possessive -у
+    assert stems("фонду") == ("фон", "фонд")
+    assert stems("медпункттарына") == ("медпункт",)
+    assert stems("таштандыларды") == ("таштанды",)
+    assert stems("проектти") == ("проект",)  # never a doubled consonant
+    assert stems("каракол") == ("каракол",)
