@@ -253,3 +253,32 @@ def test_responses_match_the_openapi_description(client, library):
     check("Suggestions", client.get("/api/search/suggest?q=Ак-Муз").get_json())
     for path in ("/api/search", "/api/search/suggest"):
         assert "get" in spec["paths"][path]
+
+
+def test_hyphenated_names_and_words_with_digits_match_whole_and_in_parts(client, make_practice):
+    texts = {
+        "ky": {
+            "title": "COVID-19 учурунда видео-сабактар",
+            "body": "Ак-Муз айыл аймагы COVID-19 пандемиясы учурунда видео-сабактарды жаздырды.",
+        }
+    }
+    make_practice("video-lessons", municipality="", partners="", translations=texts)
+    for query in (
+        "COVID-19",
+        "covid19",
+        "covid",
+        "видео-сабактар",
+        "видеосабак",
+        "сабактар",
+        "Ак-Муз",
+        "акмуз",
+        "Ак Муз",
+        "муз",
+    ):
+        assert slugs(api(client, q=query)) == ["video-lessons"], query
+
+
+def test_typos_of_one_or_two_letters_still_find_the_word(client, library):
+    for typo in ("таштандылрды", "таштандыларлы", "Каракл", "Kаракол", "биргелешкен аракетр"):
+        assert slugs(api(client, q=typo))[:1] in (["karakol-waste"], ["ak-muz-plan"]), typo
+    assert slugs(api(client, q="таштнадыларды"))[:1] == ["karakol-waste"]  # two letters swapped
