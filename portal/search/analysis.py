@@ -18,13 +18,13 @@ from portal.search import kyrgyz, translit
 #: A word: letters and digits, optionally joined by hyphens (Ак-Муз, COVID-19, видео-сабак).
 WORD_PATTERN = re.compile(r"\w+(?:[-‐‑–]\w+)*")
 HYPHENS = re.compile(r"[-‐‑–]")
+OTHER_HYPHENS = re.compile(r"[‐‑–]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[a-zà-ɏ]")
 KYRGYZ_LETTERS = re.compile(r"[өүң]")
 
 #: Index families: which analysis a document field (and a query term for it) went through.
 FAMILIES = ("ky", "kyf", "ru", "en")
-INDEXED_FAMILIES = (*FAMILIES, "skel", "surface")
 
 RUSSIAN_STOP_WORDS = frozenset(stopwords_for_language("ru"))
 ENGLISH_STOP_WORDS = frozenset(stopwords_for_language("en"))
@@ -34,8 +34,10 @@ _english_stem = stemmer_for_language("en")
 
 def words(text: str) -> list[str]:
     """Split text into lower-case words, hyphenated names and words with digits kept whole."""
-    text = unicodedata.normalize("NFC", text)
-    return [HYPHENS.sub("-", match.group().lower()) for match in WORD_PATTERN.finditer(text)]
+    text = unicodedata.normalize("NFC", text).lower()
+    if OTHER_HYPHENS.search(text):
+        text = HYPHENS.sub("-", text)
+    return WORD_PATTERN.findall(text)
 
 
 def folded_words(text: str) -> list[str]:
@@ -44,12 +46,13 @@ def folded_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def variants(word: str) -> tuple[str, ...]:
-    """A hyphenated word, its parts and its joined spelling (ак-муз, ак, муз, акмуз)."""
+def variants(word: str, parts: bool = True) -> tuple[str, ...]:
+    """A hyphenated word, its parts (unless `parts` is false) and its joined spelling
+    (ак-муз, ак, муз, акмуз)."""
     if "-" not in word:
         return (word,)
-    parts = [part for part in word.split("-") if part]
-    return (word, *parts, "".join(parts))
+    pieces = [piece for piece in word.split("-") if piece]
+    return (word, *(pieces if parts else ()), "".join(pieces))
 
 
 @lru_cache(maxsize=200_000)
@@ -74,7 +77,8 @@ def russian_stem(word: str) -> str:
     """The Snowball Russian stem of a cleaned word, or "" for a stop word."""
     if word in RUSSIAN_STOP_WORDS:
         return ""
-    return _russian_stem(word) if CYRILLIC.search(word) else word
+    # Kyrgyz names in Russian text keep their letters: fold them as Kyrgyz text is folded.
+    return kyrgyz.fold(_russian_stem(word)) if CYRILLIC.search(word) else word
 
 
 @lru_cache(maxsize=200_000)
@@ -102,9 +106,10 @@ class WordTerms:
 
 
 @lru_cache(maxsize=200_000)
-def analyse_word(word: str, language: str) -> WordTerms:
-    """What a document word of `language` (ky, ru or en) is indexed as."""
-    forms = [clean(form) for form in variants(word)]
+def analyse_word(word: str, language: str, parts: bool = True) -> WordTerms:
+    """What a document word of `language` (ky, ru or en) is indexed as (with the parts of a
+    hyphenated word unless `parts` is false)."""
+    forms = [clean(form) for form in variants(word, parts)]
     if language == "ky":
         stems = [stem for form in forms for stem in kyrgyz_stems(form) if stem]
         folded = unique(kyrgyz.fold(stem) for stem in stems)
@@ -139,8 +144,9 @@ def unique(values) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=50_000)
-def analyse_query_word(word: str) -> WordTerms:
-    """Every term a query word may stand for, whatever language the user typed in."""
+def analyse_query_word(word: str, parts: bool = True) -> WordTerms:
+    """Every term a query word may stand for, whatever language the user typed in (the parts
+    of a hyphenated word included unless `parts` is false)."""
     cleaned = clean(word)
     spellings = [cleaned]
     if LATIN.search(cleaned) and not CYRILLIC.search(cleaned):
@@ -148,30 +154,68 @@ def analyse_query_word(word: str) -> WordTerms:
     merged: dict[str, dict[str, None]] = {name: {} for name in WordTerms.__dataclass_fields__}
     for spelling in spellings:
         for language in ("ky", "ru", "en"):
-            terms = analyse_word(spelling, language)
+            terms = analyse_word(spelling, language, parts)
             for name in merged:
                 merged[name].update(dict.fromkeys(terms.family(name)))
     return WordTerms(**{name: tuple(values) for name, values in merged.items()})
 
 
-def document_fields(text: str, language: str) -> dict[str, str]:
-    """All field families of one text at once, a word's alternative terms joined by "|"
-    (see schema.TermGroupTokenizer)."""
-    collected: dict[str, list[str]] = {name: [] for name in INDEXED_FAMILIES}
-    for word in words(text):
-        terms = analyse_word(word, language)
-        for name, values in collected.items():
-            group = terms.family(name)
+@dataclass
+class AnalysedText:
+    """A text as the index takes it: terms per field family, and its vocabulary."""
+
+    fields: dict[str, str]
+    vocabulary: set[tuple[str, str]]
+
+
+def analyse_text(text: str, language: str) -> AnalysedText:
+    """The indexed families of one text, a word's alternative terms joined by "|" (see
+    schema.TermGroupTokenizer), and the (folded form, spelling key) pairs of its words."""
+    collected: tuple[list[str], ...] = tuple([] for _family in FAMILIES)
+    text_words = words(text)
+    for word in text_words:
+        for values, group in zip(collected, word_groups(word, language), strict=True):
             if group:
-                values.append("|".join(group))
-    return {name: " ".join(values) for name, values in collected.items()}
+                values.append(group)
+    vocabulary: set[tuple[str, str]] = set()
+    for word in set(text_words):
+        vocabulary.update(word_vocabulary(word, language))
+    fields = {name: " ".join(values) for name, values in zip(FAMILIES, collected, strict=True)}
+    return AnalysedText(fields, vocabulary)
+
+
+@lru_cache(maxsize=200_000)
+def word_groups(word: str, language: str) -> tuple[str, ...]:
+    """The term group of a document word in each family of FAMILIES ("" where it has none)."""
+    terms = analyse_word(word, language)
+    return tuple("|".join(terms.family(name)) for name in FAMILIES)
+
+
+@lru_cache(maxsize=200_000)
+def word_vocabulary(word: str, language: str) -> tuple[tuple[str, str], ...]:
+    """(folded form, spelling key) pairs of a word, its parts and its joined spelling; the
+    key "" marks the form itself (stop words have none)."""
+    pairs = []
+    for form in variants(word):
+        terms = analyse_word(form, language, parts=False)
+        if terms.surface:
+            pairs.append((terms.surface[0], ""))
+            pairs.extend((terms.surface[0], key) for key in terms.skel)
+    return tuple(pairs)
 
 
 def text_language(text: str) -> str:
-    """Guess ky, ru or en for an attachment's text from its letters."""
+    """Guess ky, ru or en for an attachment's text from its letters and commonest words."""
     sample = text[:20_000].lower()
-    if len(KYRGYZ_LETTERS.findall(sample)) > 20:
-        return "ky"
-    if len(CYRILLIC.findall(sample)) > len(LATIN.findall(sample)):
+    cyrillic = len(CYRILLIC.findall(sample))
+    if cyrillic <= len(LATIN.findall(sample)):
+        return "en"
+    sample_words = WORD_PATTERN.findall(sample)
+    russian = sum(word in RUSSIAN_STOP_WORDS for word in sample_words)
+    # Russian prose is a quarter stop words (и, в, на…), Kyrgyz has almost none of them;
+    # ө ү ң are a few per cent of Kyrgyz letters and appear in Russian only in names.
+    if russian >= max(2, len(sample_words) // 12):
         return "ru"
-    return "en"
+    if KYRGYZ_LETTERS.search(sample):
+        return "ky"
+    return "ru" if russian else "ky"

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 
-from portal.search.schema import WATERMARK_DOC_ID, build_schema
+from portal.search.schema import INDEX_VERSION, WATERMARK_DOC_ID, build_schema
 
 T = TypeVar("T")
 
@@ -109,16 +109,18 @@ class SearchIndex:
                 self._searcher = None
             if self._searcher is None:
                 self._searcher = guarded(index.searcher)
+                check_version(self._searcher)
         except IndexUnavailable:
             self.close()
             raise
         return self._searcher
 
     @contextmanager
-    def writer(self, timeout: float):
-        """A writer holding the index lock, committed on success and cancelled on error."""
+    def writer(self, timeout: float, **options):
+        """A writer holding the index lock, committed on success and cancelled on error;
+        `options` go to Whoosh (procs, limitmb, multisegment)."""
         try:
-            writer = guarded(lambda: self._locked_writer(timeout))
+            writer = guarded(lambda: self._locked_writer(timeout, **options))
         except IndexUnavailable:
             self.close()
             raise
@@ -129,9 +131,9 @@ class SearchIndex:
             raise
         guarded(writer.commit)
 
-    def _locked_writer(self, timeout: float):
+    def _locked_writer(self, timeout: float, **options):
         try:
-            return self.open().writer(timeout=timeout)
+            return self.open().writer(timeout=timeout, **options)
         except LockError as error:
             raise IndexBusy(str(self.directory)) from error
 
@@ -153,6 +155,15 @@ class SearchIndex:
         self._identity = None
 
 
+def check_version(searcher: Searcher) -> None:
+    """Refuse an index built by another version of the fields or the analysis."""
+    stored = searcher.document(doc_id=WATERMARK_DOC_ID) or {}
+    if stored.get("version") != INDEX_VERSION:
+        raise IndexUnavailable(
+            f"index version {stored.get('version')}, this portal needs {INDEX_VERSION}"
+        )
+
+
 def write_watermark(writer, watermark: int) -> None:
     """Store the watermark with the documents of the same commit."""
     # Every column gets a value: Whoosh's column readers end at the last document that had one.
@@ -160,12 +171,8 @@ def write_watermark(writer, watermark: int) -> None:
         doc_id=WATERMARK_DOC_ID,
         type="__meta__",
         watermark=watermark,
-        entity="",
-        language="",
-        region="",
-        topics="",
-        year=0,
-        date=0,
+        version=INDEX_VERSION,
+        **{"entity": "", "language": "", "region": "", "topics": "", "year": 0, "date": 0},
     )
 
 

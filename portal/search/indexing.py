@@ -1,20 +1,28 @@
 """Keeping the index in step with the database: apply the changelog, rebuild, compare."""
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import utcnow
-from portal.search.analysis import document_fields, folded_words
+from portal.search.analysis import FAMILIES, analyse_text, folded_words
 from portal.search.index import SearchIndex, swap_directories, write_watermark
 from portal.search.models import SearchChange
 from portal.search.registry import SearchDocument, searchable_type, searchable_types
+from portal.search.schema import VOCABULARY_TYPE
 
+#: Past this many entities a rebuild indexes in one process per core (Whoosh's MpWriter) and
+#: keeps their segments unmerged; below it, starting processes costs more than it saves.
+PARALLEL_REBUILD_FROM = 2000
+#: Entities read, analysed and written per round of a rebuild; each round adds one
+#: vocabulary document.
+REBUILD_CHUNK = 500
 #: Changelog rows read per round; each round commits once.
 BATCH = 500
 #: How long a gap in changelog ids may be an open transaction (PostgreSQL commits ids out of
@@ -22,16 +30,19 @@ BATCH = 500
 GAP_GRACE = timedelta(seconds=60)
 #: Fields with a column (per-document values for grouping, facets and sorting).
 COLUMNS = frozenset({"entity", "type", "language", "region", "topics", "year", "date"})
+#: What documents without an entity (watermark, vocabulary) hold in the column fields.
+EMPTY_COLUMNS = {"entity": "", "language": "", "region": "", "topics": "", "year": 0, "date": 0}
 #: Stored text kept per document for snippets.
 SNIPPET_SOURCE_CHARS = 4000
 
 
-def whoosh_document(document: SearchDocument) -> dict:
-    """The fields of one Whoosh document for an entity in one language."""
-    head = document_fields(f"{document.title}\n{document.summary}", document.language)
-    body = document_fields(document.body, document.language)
+def whoosh_document(document: SearchDocument, vocabulary: "Vocabulary") -> dict:
+    """The fields of one Whoosh document for an entity in one language; its words go into
+    `vocabulary`."""
+    head = vocabulary.analyse(f"{document.title}\n{document.summary}", document.language)
+    body = vocabulary.analyse(document.body, document.language)
     for language, text in document.extra:
-        body = merge_fields(body, document_fields(text, language))
+        body = merge_fields(body, vocabulary.analyse(text, language))
     fields = {
         "doc_id": f"{document.kind}:{document.entity_id}:{document.language}",
         "entity": f"{document.kind}:{document.entity_id}",
@@ -41,15 +52,13 @@ def whoosh_document(document: SearchDocument) -> dict:
         "region": document.region or "",
         "topics": ",".join(document.topics),
         "year": document.year or 0,
-        "date": int(document.date.timestamp()) if document.date else 0,
+        "date": int(document.date.timestamp() * 1000) if document.date else 0,  # ms
         "title": document.title,
         "summary": document.summary,
         "text": document.body[:SNIPPET_SOURCE_CHARS],
-        "skel": f"{head['skel']} {body['skel']}",
-        "surface": f"{head['surface']} {body['surface']}",
         "title_surface": " ".join(dict.fromkeys(folded_words(document.title))),
     }
-    for family in ("ky", "kyf", "ru", "en"):
+    for family in FAMILIES:
         fields[f"head_{family}"] = head[family]
         fields[f"body_{family}"] = body[family]
     # Column fields stay even when empty: Whoosh's column readers end at the last document
@@ -57,23 +66,59 @@ def whoosh_document(document: SearchDocument) -> dict:
     return {name: value for name, value in fields.items() if value != "" or name in COLUMNS}
 
 
+class Vocabulary:
+    """The distinct words of a batch of documents, stored as one vocabulary document."""
+
+    def __init__(self):
+        self.pairs: set[tuple[str, str]] = set()
+
+    def analyse(self, text: str, language: str) -> dict[str, str]:
+        """The field families of a text, its words collected on the way."""
+        analysed = analyse_text(text, language)
+        self.pairs |= analysed.vocabulary
+        return analysed.fields
+
+    def write(self, writer) -> None:
+        """Add the vocabulary document (nothing when no word was collected)."""
+        if not self.pairs:
+            return
+        forms = sorted({form for form, _key in self.pairs})
+        keys = sorted({key for _form, key in self.pairs if key})
+        mapping = sorted(f"{key}={form}" for form, key in self.pairs if key)
+        writer.add_document(
+            doc_id=f"vocabulary:{uuid.uuid4().hex}",
+            type=VOCABULARY_TYPE,
+            **EMPTY_COLUMNS,
+            vocab=" ".join(forms),
+            skelmap=" ".join(mapping),
+            vocab_skel=" ".join(keys),
+        )
+        self.pairs = set()
+
+
 def merge_fields(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
     """The terms of two analysed texts together, family by family."""
     return {name: f"{first[name]} {second[name]}".strip() for name in first}
 
 
-def replace_entities(writer, kind: str, entity_ids: Iterable[int]) -> int:
-    """Replace the documents of these entities with their current ones; return documents added."""
+def replace_entities(writer, kind: str, entity_ids: Iterable[int], fresh: bool = False) -> int:
+    """Replace the documents of these entities with their current ones; return documents added.
+
+    `fresh`: the index is being built from nothing, so there is nothing to delete first.
+    """
     searchable = searchable_type(kind)
     ids = sorted(set(entity_ids))
     documents = searchable.documents(ids) if searchable else {}
     db.session.rollback()  # the documents are plain data: hold no database lock while indexing
+    vocabulary = Vocabulary()
     added = 0
     for entity_id in ids:
-        writer.delete_by_term("entity", f"{kind}:{entity_id}")
+        if not fresh:
+            writer.delete_by_term("entity", f"{kind}:{entity_id}")
         for document in documents.get(entity_id, []):
-            writer.add_document(**whoosh_document(document))
+            writer.add_document(**whoosh_document(document, vocabulary))
             added += 1
+    vocabulary.write(writer)
     return added
 
 
@@ -146,9 +191,7 @@ def rebuild_watermark() -> int:
     return db.session.scalar(select(func.max(SearchChange.id))) or 0
 
 
-def rebuild(
-    search_index: SearchIndex, progress: Callable[[int], None] | None = None, chunk: int = 200
-) -> int:
+def rebuild(search_index: SearchIndex, progress: Callable[[int], None] | None = None) -> int:
     """Build a new index beside the live one from the database, then swap it in."""
     live = search_index.directory
     staging = live.with_name(f"{live.name}.new")
@@ -156,21 +199,31 @@ def rebuild(
     fresh = SearchIndex(staging)
     fresh.create()
     watermark = rebuild_watermark()
+    ids_by_kind = {t.kind: sorted(t.indexed_ids()) for t in searchable_types()}
+    db.session.rollback()
     total = 0
-    with fresh.writer(timeout=0) as writer:
-        for searchable in searchable_types():
-            ids = sorted(searchable.indexed_ids())
-            db.session.rollback()
-            for start in range(0, len(ids), chunk):
-                total += replace_entities(writer, searchable.kind, ids[start : start + chunk])
+    with fresh.writer(timeout=0, **rebuild_options(ids_by_kind)) as writer:
+        for kind, ids in ids_by_kind.items():
+            for start in range(0, len(ids), REBUILD_CHUNK):
+                batch = ids[start : start + REBUILD_CHUNK]
+                total += replace_entities(writer, kind, batch, fresh=True)
                 db.session.expunge_all()  # keep memory flat on large libraries
                 if progress:
-                    progress(len(ids[start : start + chunk]))
+                    progress(len(batch))
         write_watermark(writer, watermark)
     fresh.close()
     search_index.close()
     swap_directories(staging, live)
     return total
+
+
+def rebuild_options(ids_by_kind: dict[str, list[int]]) -> dict:
+    """Whoosh writer options for a rebuild of this many entities."""
+    entities = sum(len(ids) for ids in ids_by_kind.values())
+    processes = min(os.cpu_count() or 1, 4)
+    if entities < PARALLEL_REBUILD_FROM or processes < 2:
+        return {}
+    return {"procs": processes, "multisegment": True}
 
 
 @dataclass
@@ -217,12 +270,3 @@ def indexed_entities(search_index: SearchIndex) -> dict[str, set[int]]:
             if entity_id:
                 found.setdefault(kind, set()).add(int(entity_id))
     return found
-
-
-def ensure_index(search_index: SearchIndex) -> bool:
-    """Create an empty index if none exists; True when one had to be created."""
-    if search_index.exists():
-        return False
-    Path(search_index.directory).parent.mkdir(parents=True, exist_ok=True)
-    search_index.create()
-    return True

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as q
 
-from portal.search import kyrgyz, translit
-from portal.search.analysis import CYRILLIC, LATIN, analyse_query_word, clean, words
+from portal.search.analysis import CYRILLIC, analyse_query_word, words
+from portal.search.vocabulary import VocabularyLookup, folded
 
 #: Longer queries are cut, not refused: people paste whole paragraphs.
 MAX_QUERY_CHARS = 200
@@ -19,8 +19,12 @@ FIELD_WEIGHTS = {
     "kyf": (("head_kyf", 2.5), ("body_kyf", 1.0)),
     "ru": (("head_ru", 2.5), ("body_ru", 1.0)),
     "en": (("head_en", 2.5), ("body_en", 1.0)),
-    "skel": (("skel", 0.6),),
 }
+#: Indexed words with the same spelling key in the other script (Karakol → Каракол).
+KEY_WEIGHT = 0.6
+KEY_FAMILIES = ("kyf", "ru", "en")
+#: The parts of a hyphenated word typed whole.
+PART_WEIGHT = 0.25
 CORRECTION_WEIGHT = 0.7
 PREFIX_WEIGHT = 0.5
 PHRASE_WEIGHT = 3.0
@@ -64,11 +68,24 @@ def parse_query(raw: str) -> ParsedQuery:
 
 @dataclass
 class BuiltQuery:
-    """The Whoosh query, the terms it looks for (for snippets) and a spelling suggestion."""
+    """What a query string became: the clauses that decide what matches (one per word typed,
+    and words typed apart but written as one), the clauses that only add to the score
+    (proximity, quoted phrases), the terms it looks for (for snippets) and a suggestion."""
 
-    query: q.Query | None
+    clauses: list[q.Query]
+    boosts: list[q.Query]
     terms: set[str]
     suggestion: str | None = None
+
+    @property
+    def query(self) -> q.Query | None:
+        """The whole query for scoring, or None when nothing in it can match."""
+        return q.Or(self.clauses + self.boosts) if self.clauses else None
+
+    @property
+    def word_query(self) -> q.Query:
+        """The clauses that decide what matches, without the score-only ones."""
+        return q.Or(self.clauses)
 
 
 class QueryBuilder:
@@ -76,6 +93,7 @@ class QueryBuilder:
 
     def __init__(self, reader):
         self.reader = reader
+        self.vocabulary = VocabularyLookup(reader)
 
     def build(self, parsed: ParsedQuery) -> BuiltQuery:
         """The query for a parsed query string (None when nothing in it can match)."""
@@ -85,13 +103,11 @@ class QueryBuilder:
             if clause is not None:
                 clauses.append(clause)
         clauses += self.joined_clauses(parsed.words, terms)
-        if len(clauses) > 1:
-            clauses += self.proximity_clauses(parsed.words)
-        clauses += [c for c in (self.phrase_clause(p) for p in parsed.phrases) if c]
         clauses += [self.prefix_clause(prefix, terms) for prefix in parsed.prefixes]
         clauses = [clause for clause in clauses if clause is not None]
-        built = q.Or(clauses) if clauses else None
-        return BuiltQuery(built, terms, suggestion_for(parsed, corrections))
+        boosts = self.proximity_clauses(parsed.words) if len(clauses) > 1 else []
+        boosts += [c for c in (self.phrase_clause(p) for p in parsed.phrases) if c]
+        return BuiltQuery(clauses, boosts, terms, suggestion_for(parsed, corrections))
 
     def word_clause(self, word: str, terms: set[str], corrections: dict) -> q.Query | None:
         """Everything one word may match; a word the index lacks is corrected or split."""
@@ -103,7 +119,7 @@ class QueryBuilder:
             return q.Or(alternatives)
         if len(word) < 4 or word.isdigit():
             return None
-        for candidate in self.corrections(word):
+        for candidate in self.vocabulary.corrections(word):
             alternatives += self.term_queries(candidate, CORRECTION_WEIGHT, terms)
             corrections.setdefault(word, candidate)
         alternatives += self.compound_clauses(word, terms)
@@ -111,67 +127,96 @@ class QueryBuilder:
             return self.prefix_clause(word[: max(4, len(word) - 3)], terms)
         return q.Or(alternatives)
 
+    def term_queries(
+        self, word: str, weight: float, terms: set[str], keyed: bool = True
+    ) -> list[q.Query]:
+        """Term queries for the word's analysed forms, and for indexed words spelt with the
+        same key in the other script (`keyed`), that occur in the index."""
+        boosts: dict[tuple[str, str], float] = {}
+        self._add_terms(word, weight, boosts, terms)
+        if keyed:
+            for other in self.vocabulary.same_key_words(word):
+                # The exact-letters bonus (ky) rewards what was typed, not what a key found.
+                analysed = analyse_query_word(other.replace("-", ""), parts=False)
+                self._add_analysed(analysed, weight * KEY_WEIGHT, boosts, terms, KEY_FAMILIES)
+        return [q.Term(field, text, boost=boost) for (field, text), boost in boosts.items()]
+
+    def _add_terms(self, word: str, weight: float, boosts: dict, terms: set[str]) -> None:
+        # Texts index a hyphenated word whole, in parts and joined (ак-муз, ак, муз, акмуз):
+        # the joined form alone finds it without counting one word three times, and a part
+        # (Ата of Бакай-Ата) says less than the whole.
+        whole = word.replace("-", "")
+        self._add_analysed(analyse_query_word(whole, parts=False), weight, boosts, terms)
+        for part in word.split("-") if "-" in word else ():
+            self._add_analysed(analyse_query_word(part), weight * PART_WEIGHT, boosts, terms)
+
+    def _add_analysed(
+        self, analysed, weight: float, boosts: dict, terms: set[str], families=FIELD_WEIGHTS
+    ) -> None:
+        for family in families:
+            fields = FIELD_WEIGHTS[family]
+            for term in analysed.family(family):
+                for fieldname, boost in fields:
+                    if self.reader.doc_frequency(fieldname, term):
+                        key = (fieldname, term)
+                        boosts[key] = max(boosts.get(key, 0.0), boost * weight)
+                        terms.add(f"{family}:{term}")
+
     def spelling_suggestion(self, word: str) -> str | None:
         """A known word for one that was found only through a spelling key (Караколл).
 
         Inflected forms the texts do not use are not misspellings: a candidate with the same
         stems as the typed word is no suggestion.
         """
-        surface = kyrgyz.fold(clean(word))
-        if (
-            not CYRILLIC.search(word)
-            or len(word) < 4
-            or self.reader.doc_frequency("surface", surface)
-        ):
+        if not CYRILLIC.search(word) or len(word) < 4 or self.vocabulary.knows(word):
             return None
         typed = stems_of(word)
-        return next((c for c in self.corrections(word) if stems_of(c).isdisjoint(typed)), None)
+        candidates = self.vocabulary.corrections(word)
+        return next((c for c in candidates if stems_of(c).isdisjoint(typed)), None)
 
     def compound_clauses(self, word: str, terms: set[str]) -> list[q.Query]:
-        """A word typed as one that the texts write as two (балабакча, видеосабактар, детсад).
-
-        Both parts must be known words; failing that, a known second part after a prefix.
-        """
-        splits = []
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            left, right = word[:cut], word[cut:]
-            left_terms = self.term_queries(left, COMPOUND_WEIGHT, set())
-            right_terms = self.term_queries(right, COMPOUND_WEIGHT, set())
-            if left_terms and right_terms:
-                splits.append((left, right, q.And([q.Or(left_terms), q.Or(right_terms)])))
+        """A word typed as one that the texts write as two (балабакча, видеосабактар, детсад):
+        two known words, or failing that a known second word after a prefix."""
+        cuts = range(MIN_PART, len(word) - MIN_PART + 1)
+        splits = [s for s in (self.two_words(word[:c], word[c:]) for c in cuts) if s]
         if not splits:
-            for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-                left, right = word[:cut], word[cut:]
-                right_terms = self.term_queries(right, COMPOUND_WEIGHT, set())
-                prefix = self.prefix_clause(left, set())
-                if right_terms and prefix is not None and self.has_prefix(left):
-                    splits.append((left, right, q.And([prefix, q.Or(right_terms)])))
+            splits = [s for s in (self.prefix_and_word(word[:c], word[c:]) for c in cuts) if s]
         for left, right, _clause in splits[:MAX_SPLITS]:
-            self.term_queries(left, 1.0, terms)
-            self.term_queries(right, 1.0, terms)
+            self.term_queries(left, 1.0, terms, keyed=False)
+            self.term_queries(right, 1.0, terms, keyed=False)
         return [clause for _left, _right, clause in splits[:MAX_SPLITS]]
 
-    def has_prefix(self, prefix: str) -> bool:
-        """Whether some indexed word starts with `prefix` (folded)."""
-        return any(True for _ in self.reader.expand_prefix("surface", kyrgyz.fold(clean(prefix))))
+    def two_words(self, left: str, right: str):
+        """(left, right, clause) when both parts are indexed words."""
+        left_terms = self.term_queries(left, COMPOUND_WEIGHT, set(), keyed=False)
+        right_terms = left_terms and self.term_queries(right, COMPOUND_WEIGHT, set(), keyed=False)
+        if left_terms and right_terms:
+            return left, right, q.And([q.Or(left_terms), q.Or(right_terms)])
+        return None
+
+    def prefix_and_word(self, left: str, right: str):
+        """(left, right, clause) when the left part begins indexed words and the right is one."""
+        right_terms = self.term_queries(right, COMPOUND_WEIGHT, set(), keyed=False)
+        if not right_terms or not self.vocabulary.has_prefix(left):
+            return None
+        prefix = self.prefix_clause(left, set())
+        return (left, right, q.And([prefix, q.Or(right_terms)])) if prefix else None
 
     def joined_clauses(self, words_typed: list[str], terms: set[str]) -> list[q.Query]:
         """Two words typed apart that the texts write as one (вело дорожка → велодорожка)."""
         clauses = []
         for left, right in zip(words_typed, words_typed[1:], strict=False):
-            alternatives = self.term_queries(left + right, 1.0, terms)
+            if "-" in left + right:
+                continue
+            alternatives = self.term_queries(left + right, 1.0, terms, keyed=False)
             if alternatives:
                 clauses.append(q.Or(alternatives))
         return clauses
 
     def proximity_clauses(self, words_typed: list[str]) -> list[q.Query]:
         """Neighbouring query words found near each other in a body score extra."""
+        content = [word for word in words_typed if any(stems_of(word))]
         clauses = []
-        content = [
-            word
-            for word in words_typed
-            if any(analyse_query_word(word).family(f) for f in PROXIMITY_FAMILIES)
-        ]
         for first_word, second_word in zip(content, content[1:], strict=False):
             first_terms = analyse_query_word(first_word)
             second_terms = analyse_query_word(second_word)
@@ -183,37 +228,6 @@ class QueryBuilder:
                         q.Phrase(fieldname, pair, slop=PROXIMITY_SLOP, boost=PROXIMITY_WEIGHT)
                     )
         return clauses
-
-    def term_queries(self, word: str, weight: float, terms: set[str]) -> list[q.Query]:
-        """Term queries for the word's analysed forms that occur in the index."""
-        analysed = analyse_query_word(word)
-        found = []
-        for family, fields in FIELD_WEIGHTS.items():
-            for term in analysed.family(family):
-                for fieldname, boost in fields:
-                    if self.reader.doc_frequency(fieldname, term):
-                        found.append(q.Term(fieldname, term, boost=boost * weight))
-                        terms.add(f"{family}:{term}")
-        return found
-
-    def corrections(self, word: str) -> list[str]:
-        """Up to three known words within one or two edits, closest and commonest first."""
-        cleaned = kyrgyz.fold(clean(word))
-        fieldname = "surface"
-        if LATIN.search(word) and not CYRILLIC.search(word):
-            cleaned, fieldname = translit.skeleton(word), "skel"
-        distance = 2 if len(cleaned) >= 8 else 1
-        found = set(self.reader.terms_within(fieldname, cleaned, distance, prefix=1))
-        found.discard(cleaned)
-        ranked = sorted(
-            found,
-            key=lambda term: (
-                edit_distance(cleaned, term),
-                -self.reader.doc_frequency(fieldname, term),
-                term,
-            ),
-        )
-        return ranked[:3]
 
     def phrase_clause(self, phrase: list[str]) -> q.Query | None:
         """Exact word order, matched on the stemmed body fields of each language."""
@@ -227,11 +241,16 @@ class QueryBuilder:
 
     def prefix_clause(self, prefix: str, terms: set[str]) -> q.Query | None:
         """Words starting with what was typed (the word* syntax, and a last resort)."""
-        folded = kyrgyz.fold(prefix)
-        if len(folded) < 3:
+        typed = folded(prefix)
+        if len(typed) < 3:
             return None
-        terms.add(f"prefix:{folded}")
-        return q.Prefix("surface", folded, boost=PREFIX_WEIGHT)
+        alternatives = []
+        for word in self.vocabulary.words_starting(typed):
+            alternatives += self.term_queries(word, PREFIX_WEIGHT, set(), keyed=False)
+        if not alternatives:
+            return None
+        terms.add(f"prefix:{typed}")
+        return q.Or(alternatives)
 
 
 def stems_of(word: str) -> set[str]:
@@ -250,19 +269,3 @@ def suggestion_for(parsed: ParsedQuery, corrections: dict[str, str]) -> str | No
     if not corrections:
         return None
     return " ".join(corrections.get(word, word) for word in parsed.words)
-
-
-def edit_distance(left: str, right: str) -> int:
-    """Damerau–Levenshtein distance (adjacent swaps count once), for ranking corrections."""
-    previous2: list[int] = []
-    previous = list(range(len(right) + 1))
-    for i, left_char in enumerate(left, 1):
-        current = [i]
-        for j, right_char in enumerate(right, 1):
-            cost = 0 if left_char == right_char else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and left_char == right[j - 2] and left[i - 2] == right_char:
-                value = min(value, previous2[j - 2] + 1)
-            current.append(value)
-        previous2, previous = previous, current
-    return previous[-1]

@@ -1,21 +1,28 @@
 """Running a search: one result per entity, facet counts, sorting, paging and snippets."""
 
-import re
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from whoosh import query as q
 
-from portal.search.analysis import analyse_query_word, words
+from portal.search.matching import score_documents, segment_matches
 from portal.search.querying import BuiltQuery, ParsedQuery, QueryBuilder
 from portal.search.registry import searchable_type
+from portal.search.snippets import Highlighter
 
 FACETS = ("type", "region", "topic", "year", "language")
 SORTS = ("relevance", "date")
-#: A result in the visitor's language wins over another language scoring up to this much more.
-PREFERRED_LANGUAGE_BONUS = 1.25
-SNIPPET_CHARS = 240
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+LANGUAGES = ("ky", "ru", "en")
+#: Matching documents scored for ranking at most (the strongest by words matched): Whoosh
+#: scores a document in tens of microseconds, and a very common word matches them all.
+SCORED_CANDIDATES = 150
+#: Entities beyond the page that proximity and quoted phrases may still move onto it.
+PROXIMITY_CANDIDATES = 10
+#: Facet values that mean "not stated".
+EMPTY = {"", "0", "None"}
 
 
 @dataclass
@@ -82,7 +89,7 @@ class SearchResults:
 
     total: int = 0
     hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {f: {} for f in FACETS})
     suggestion: str | None = None
 
 
@@ -102,58 +109,83 @@ def filter_query(request: SearchRequest) -> q.Query | None:
     return q.And(clauses) if clauses else None
 
 
-class Columns:
-    """Fast per-document values (Whoosh column stores) for grouping, facets and sorting."""
+@dataclass
+class EntityMatch:
+    """One entity found: its facet values and its matching document per language."""
 
-    def __init__(self, reader):
-        self.entity = reader.column_reader("entity")
-        self.type = reader.column_reader("type")
-        self.language = reader.column_reader("language")
-        self.region = reader.column_reader("region")
-        self.topics = reader.column_reader("topics")
-        self.year = reader.column_reader("year")
-        self.date = reader.column_reader("date")
+    kind: str
+    region: str
+    year: int
+    topics: tuple[str, ...]
+    date: int
+    docs: dict[str, int]
 
 
-def best_per_entity(scored, columns: Columns, preferred: str) -> tuple[dict, dict]:
-    """(entity → (score, docnum shown), entity → languages that matched).
+@dataclass
+class Matches:
+    """Everything one search matched: entities, and what ranking needs of their documents."""
 
-    An entity ranks by its best-scoring language and is shown in the visitor's language
-    whenever that version matched too.
+    entities: dict[str, EntityMatch]
+    entity_of: dict[int, str]
+    strength: dict[int, int]
+
+
+def collect_matches(searcher, built: BuiltQuery, allowed: q.Query | None) -> Matches:
+    """Every entity with a document the query (and the filters) match.
+
+    A document's strength counts the clauses it matches (words typed), twice, plus the
+    clauses matched in its title or summary: the order in which candidates are scored.
     """
-    best: dict[str, tuple[float, int]] = {}
-    shown: dict[str, int] = {}
-    languages: dict[str, set[str]] = {}
-    for score, docnum in scored:
-        entity = columns.entity[docnum]
-        language = columns.language[docnum]
-        adjusted = score * (PREFERRED_LANGUAGE_BONUS if language == preferred else 1.0)
-        languages.setdefault(entity, set()).add(language)
-        if entity not in best or adjusted > best[entity][0]:
-            best[entity] = (adjusted, docnum)
-        if language == preferred:
-            shown[entity] = docnum
-    chosen = {entity: (score, shown.get(entity, doc)) for entity, (score, doc) in best.items()}
-    return chosen, languages
+    matches = Matches({}, {}, {})
+    for segment in segment_matches(searcher, built.clauses, allowed):
+        add_entities(matches, segment)
+        strength = Counter(segment.head_ids)
+        for ids in segment.clause_ids:
+            strength.update(ids)
+            strength.update(ids)
+        if segment.offset:
+            strength = {segment.offset + docnum: n for docnum, n in strength.items()}
+        matches.strength.update(strength)
+    return matches
 
 
-def count_facets(best: dict, languages: dict, columns: Columns) -> dict[str, dict[str, int]]:
+def add_entities(matches: Matches, segment) -> None:
+    """Record the entities of a segment's matching documents."""
+    table, offset, entities = segment.table, segment.offset, matches.entities
+    entity_column, language_column = table.entity, table.language
+    entity_of = matches.entity_of
+    for local in segment.ids:
+        entity = entity_column[local]
+        if not entity:
+            continue  # the watermark and vocabulary documents
+        found = entities.get(entity)
+        if found is None:
+            found = entities[entity] = EntityMatch(
+                table.type[local],
+                table.region[local],
+                table.year[local],
+                table.topics[local],
+                table.date[local],
+                {},
+            )
+        found.docs[language_column[local]] = offset + local
+        entity_of[offset + local] = entity
+
+
+def count_facets(entities: dict[str, EntityMatch]) -> dict[str, dict[str, int]]:
     """Facet counts per entity (a practice in two languages counts once, except per language)."""
-    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-
-    def add(name: str, value) -> None:
-        if value not in ("", 0, None):
-            facets[name][str(value)] = facets[name].get(str(value), 0) + 1
-
-    for entity, (_score, docnum) in best.items():
-        add("type", columns.type[docnum])
-        add("region", columns.region[docnum])
-        add("year", columns.year[docnum])
-        for topic in (columns.topics[docnum] or "").split(","):
-            add("topic", topic)
-        for language in languages[entity]:
-            add("language", language)
-    return {name: dict(sorted(counts.items())) for name, counts in facets.items()}
+    found = entities.values()
+    counters = {
+        "type": Counter(m.kind for m in found),
+        "region": Counter(m.region for m in found),
+        "topic": Counter(chain.from_iterable(m.topics for m in found)),
+        "year": Counter(str(m.year) for m in found),
+        "language": Counter(chain.from_iterable(m.docs for m in found)),
+    }
+    return {
+        name: {value: count for value, count in sorted(counter.items()) if value not in EMPTY}
+        for name, counter in counters.items()
+    }
 
 
 def run_search(searcher, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
@@ -162,27 +194,71 @@ def run_search(searcher, request: SearchRequest, parsed: ParsedQuery) -> SearchR
     results = SearchResults(suggestion=built.suggestion)
     if built.query is None:
         return results
-    found = searcher.search(built.query, limit=None, filter=filter_query(request))
-    columns = Columns(searcher.reader())
-    best, languages = best_per_entity(found.top_n, columns, request.preferred_language)
-    results.total = len(best)
-    results.facets = count_facets(best, languages, columns)
-    ordered = order_entities(best, columns, request.sort)
+    matches = collect_matches(searcher, built, filter_query(request))
+    results.total = len(matches.entities)
+    results.facets = count_facets(matches.entities)
     start = (request.page - 1) * request.per_page
-    page = ordered[start : start + request.per_page]
-    results.hits = [make_hit(searcher, docnum, score, built) for score, docnum in page]
+    if request.sort == "date":
+        page = newest_page(searcher, built.query, matches, start, request.per_page)
+    else:
+        page = relevance_page(searcher, built, matches, start, request.per_page)
+    highlighter = Highlighter(built.terms)
+    results.hits = [
+        make_hit(
+            searcher, shown_document(matches.entities[entity], docnum, request), score, highlighter
+        )
+        for entity, docnum, score in page
+    ]
     return results
 
 
-def order_entities(best: dict, columns: Columns, sort: str) -> list[tuple[float, int]]:
-    """Entities by relevance (ties: newer first) or by date (ties: more relevant first)."""
-    entries = list(best.values())
-    if sort == "date":
-        return sorted(entries, key=lambda entry: (-columns.date[entry[1]], -entry[0]))
-    return sorted(entries, key=lambda entry: (-entry[0], -columns.date[entry[1]]))
+def relevance_page(searcher, built, matches: Matches, start: int, count: int) -> list[tuple]:
+    """(entity, best document, score) of the page, entities ranked by their best document.
+
+    Whoosh scores in Python, a step per document: only the strongest candidates are scored
+    (every match when there are few), which bounds the time a very common word can take.
+    Proximity and quoted phrases, costlier still, then reorder the entities near the page.
+    """
+    wanted = max(SCORED_CANDIDATES, (start + count) * len(LANGUAGES))
+    candidates = heapq.nlargest(wanted, matches.strength, key=matches.strength.__getitem__)
+    ranked = best_per_entity(score_documents(searcher, built.word_query, candidates), matches)
+    if built.boosts:
+        near = ranked[: start + count + PROXIMITY_CANDIDATES]
+        extra = score_documents(searcher, q.Or(built.boosts), [doc for _e, doc, _s in near])
+        near = [(entity, doc, score + extra.get(doc, 0.0)) for entity, doc, score in near]
+        near.sort(key=lambda item: (-item[2], item[1]))
+        ranked[: len(near)] = near
+    return ranked[start : start + count]
 
 
-def make_hit(searcher, docnum: int, score: float, built: BuiltQuery) -> Hit:
+def best_per_entity(scores: dict[int, float], matches: Matches) -> list[tuple[str, int, float]]:
+    """(entity, best document, its score), best first."""
+    ranked: dict[str, tuple[int, float]] = {}
+    for docnum, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+        ranked.setdefault(matches.entity_of[docnum], (docnum, score))
+    return [(entity, doc, score) for entity, (doc, score) in ranked.items()]
+
+
+def newest_page(searcher, query, matches: Matches, start: int, count: int) -> list[tuple]:
+    """(entity, a document, score) of the page, newest entities first."""
+    entities = matches.entities
+    newest = sorted(entities, key=lambda entity: (-entities[entity].date, entity))
+    page = newest[start : start + count]
+    scores = score_documents(searcher, query, [d for e in page for d in entities[e].docs.values()])
+    found = []
+    for entity in page:
+        docs = entities[entity].docs.values()
+        best = max(docs, key=lambda docnum: scores.get(docnum, 0.0))
+        found.append((entity, best, scores.get(best, 0.0)))
+    return found
+
+
+def shown_document(found: EntityMatch, best: int, request: SearchRequest) -> int:
+    """The visitor's language version when it matched too, else the best-scoring one."""
+    return found.docs.get(request.preferred_language, best)
+
+
+def make_hit(searcher, docnum: int, score: float, highlighter: Highlighter) -> Hit:
     """A result: stored fields, address and a highlighted snippet."""
     stored = searcher.stored_fields(docnum)
     searchable = searchable_type(stored["type"])
@@ -194,68 +270,9 @@ def make_hit(searcher, docnum: int, score: float, built: BuiltQuery) -> Hit:
         title=stored.get("title", ""),
         language=stored["language"],
         url=url,
-        snippet=snippet(source, built.terms),
+        snippet=highlighter.snippet(source),
         score=round(score, 4),
         region=stored.get("region", ""),
         year=stored.get("year", 0),
         date=stored.get("date", 0),
     )
-
-
-def normalised_word(word: str) -> str:
-    """A word of a text as the analysis sees it: lower-case, hyphens unified."""
-    found = words(word)
-    return found[0] if found else word
-
-
-def word_matches(word: str, terms: set[str]) -> bool:
-    """Whether a text word stands for one of the query's terms."""
-    analysed = analyse_query_word(normalised_word(word))
-    for family in ("ky", "kyf", "ru", "en", "skel"):
-        if any(f"{family}:{term}" in terms for term in analysed.family(family)):
-            return True
-    return any(
-        term.startswith("prefix:") and surface.startswith(term[7:])
-        for term in terms
-        for surface in analysed.surface
-    )
-
-
-def snippet(text: str, terms: set[str]) -> Markup:
-    """The passage of `text` with most query words, escaped, matches wrapped in <mark>."""
-    sentences = [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
-    if not sentences:
-        return Markup("")
-    scored = [(sum(word_matches(w, terms) for w in set(words(s))), s) for s in sentences[:60]]
-    best_score = max(score for score, _ in scored)
-    chosen = next(s for score, s in scored if score == best_score)
-    return highlight(shorten(chosen, terms), terms)
-
-
-def shorten(sentence: str, terms: set[str]) -> str:
-    """At most SNIPPET_CHARS characters of a sentence, around its first match."""
-    if len(sentence) <= SNIPPET_CHARS:
-        return sentence
-    first = next(
-        (
-            m.start()
-            for m in re.finditer(r"\w+(?:-\w+)*", sentence)
-            if word_matches(m.group(), terms)
-        ),
-        0,
-    )
-    start = max(0, first - SNIPPET_CHARS // 3)
-    piece = sentence[start : start + SNIPPET_CHARS]
-    return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(sentence) else "")
-
-
-def highlight(text: str, terms: set[str]) -> Markup:
-    """Escape `text` and wrap every matching word in <mark>."""
-    parts, last = [], 0
-    for match in re.finditer(r"\w+(?:[-‐‑–]\w+)*", text):
-        if word_matches(match.group(), terms):
-            parts.append(escape(text[last : match.start()]))
-            parts.append(Markup("<mark>%s</mark>") % match.group())
-            last = match.end()
-    parts.append(escape(text[last:]))
-    return Markup("").join(parts)

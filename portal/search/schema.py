@@ -50,6 +50,11 @@ TEXT_FIELDS = tuple(
 
 #: The watermark lives in the index itself, so it changes in the same commit as the documents.
 WATERMARK_DOC_ID = "__watermark__"
+#: Raise when fields or analysis change: an index built otherwise is then rebuilt on first use.
+INDEX_VERSION = 3
+#: Vocabulary documents hold each batch's distinct words, not per-document postings: what typo
+#: correction, prefixes and Latin ↔ Cyrillic keys need, at a fraction of the indexing cost.
+VOCABULARY_TYPE = "__vocabulary__"
 
 
 def build_schema() -> Schema:
@@ -62,15 +67,19 @@ def build_schema() -> Schema:
         "language": ID(stored=True, sortable=True),
         "region": ID(stored=True, sortable=True),
         "topics": KEYWORD(stored=True, commas=True, sortable=True),
-        "year": NUMERIC(stored=True, sortable=True),
-        "date": NUMERIC(bits=64, stored=True, sortable=True),
+        # One term per value (shift_step=0): filters match exact years; nothing asks ranges.
+        "year": NUMERIC(stored=True, sortable=True, shift_step=0),
+        "date": NUMERIC(bits=64, stored=True, sortable=True, shift_step=0),
         "title": STORED(),
         "summary": STORED(),
         "text": STORED(),
         "watermark": STORED(),
-        "skel": TEXT(analyzer=_terms, phrase=False),
-        "surface": TEXT(analyzer=_terms, phrase=False),
+        "version": STORED(),
         "title_surface": KEYWORD(),
+        # Vocabulary documents only: folded word forms, "key=form" pairs, and the keys alone.
+        "vocab": KEYWORD(),
+        "skelmap": KEYWORD(),
+        "vocab_skel": KEYWORD(),
     }
     for name in TEXT_FIELDS:
         fields[name] = TEXT(analyzer=_terms, phrase=name.startswith("body"))
