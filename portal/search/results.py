@@ -3,7 +3,6 @@
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
 from markupsafe import Markup
 from whoosh import query as q
@@ -110,24 +109,27 @@ def filter_query(request: SearchRequest) -> q.Query | None:
 
 
 @dataclass
-class EntityMatch:
-    """One entity found: its facet values and its matching document per language."""
-
-    kind: str
-    region: str
-    year: int
-    topics: tuple[str, ...]
-    date: int
-    docs: dict[str, int]
-
-
-@dataclass
 class Matches:
-    """Everything one search matched: entities, and what ranking needs of their documents."""
+    """Everything one search matched, kept in plain dicts of strings and numbers (which the
+    garbage collector does not track: a search may match tens of thousands of documents).
 
-    entities: dict[str, EntityMatch]
-    entity_of: dict[int, str]
-    strength: dict[int, int]
+    `docs` maps each entity to its matching document per language, `dates` to its date;
+    `facets` counts entities per facet value; `entity_of` maps documents back to entities;
+    `strength` orders documents for scoring.
+    """
+
+    docs: dict[str, dict[str, int]] = field(default_factory=dict)
+    dates: dict[str, int] = field(default_factory=dict)
+    facets: dict[str, Counter] = field(default_factory=lambda: {f: Counter() for f in FACETS})
+    entity_of: dict[int, str] = field(default_factory=dict)
+    strength: dict[int, int] = field(default_factory=dict)
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Facet values with their counts, "not stated" left out."""
+        return {
+            name: {value: count for value, count in sorted(counter.items()) if value not in EMPTY}
+            for name, counter in self.facets.items()
+        }
 
 
 def collect_matches(searcher, built: BuiltQuery, allowed: q.Query | None) -> Matches:
@@ -136,7 +138,7 @@ def collect_matches(searcher, built: BuiltQuery, allowed: q.Query | None) -> Mat
     A document's strength counts the clauses it matches (words typed), twice, plus the
     clauses matched in its title or summary: the order in which candidates are scored.
     """
-    matches = Matches({}, {}, {})
+    matches = Matches()
     for segment in segment_matches(searcher, built.clauses, allowed):
         add_entities(matches, segment)
         strength = Counter(segment.head_ids)
@@ -150,42 +152,26 @@ def collect_matches(searcher, built: BuiltQuery, allowed: q.Query | None) -> Mat
 
 
 def add_entities(matches: Matches, segment) -> None:
-    """Record the entities of a segment's matching documents."""
-    table, offset, entities = segment.table, segment.offset, matches.entities
-    entity_column, language_column = table.entity, table.language
-    entity_of = matches.entity_of
+    """Record the entities of a segment's matching documents, counting facets as they come."""
+    table, offset, docs, entity_of = segment.table, segment.offset, matches.docs, matches.entity_of
+    facets = matches.facets
+    languages = facets["language"]
     for local in segment.ids:
-        entity = entity_column[local]
+        entity = table.entity[local]
         if not entity:
             continue  # the watermark and vocabulary documents
-        found = entities.get(entity)
+        found = docs.get(entity)
         if found is None:
-            found = entities[entity] = EntityMatch(
-                table.type[local],
-                table.region[local],
-                table.year[local],
-                table.topics[local],
-                table.date[local],
-                {},
-            )
-        found.docs[language_column[local]] = offset + local
+            found = docs[entity] = {}
+            matches.dates[entity] = table.date[local]
+            facets["type"][table.type[local]] += 1
+            facets["region"][table.region[local]] += 1
+            facets["year"][str(table.year[local])] += 1
+            facets["topic"].update(table.topics[local])
+        language = table.language[local]
+        found[language] = offset + local
+        languages[language] += 1
         entity_of[offset + local] = entity
-
-
-def count_facets(entities: dict[str, EntityMatch]) -> dict[str, dict[str, int]]:
-    """Facet counts per entity (a practice in two languages counts once, except per language)."""
-    found = entities.values()
-    counters = {
-        "type": Counter(m.kind for m in found),
-        "region": Counter(m.region for m in found),
-        "topic": Counter(chain.from_iterable(m.topics for m in found)),
-        "year": Counter(str(m.year) for m in found),
-        "language": Counter(chain.from_iterable(m.docs for m in found)),
-    }
-    return {
-        name: {value: count for value, count in sorted(counter.items()) if value not in EMPTY}
-        for name, counter in counters.items()
-    }
 
 
 def run_search(searcher, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
@@ -195,8 +181,8 @@ def run_search(searcher, request: SearchRequest, parsed: ParsedQuery) -> SearchR
     if built.query is None:
         return results
     matches = collect_matches(searcher, built, filter_query(request))
-    results.total = len(matches.entities)
-    results.facets = count_facets(matches.entities)
+    results.total = len(matches.docs)
+    results.facets = matches.facet_counts()
     start = (request.page - 1) * request.per_page
     if request.sort == "date":
         page = newest_page(searcher, built.query, matches, start, request.per_page)
@@ -205,7 +191,7 @@ def run_search(searcher, request: SearchRequest, parsed: ParsedQuery) -> SearchR
     highlighter = Highlighter(built.terms)
     results.hits = [
         make_hit(
-            searcher, shown_document(matches.entities[entity], docnum, request), score, highlighter
+            searcher, shown_document(matches.docs[entity], docnum, request), score, highlighter
         )
         for entity, docnum, score in page
     ]
@@ -241,21 +227,19 @@ def best_per_entity(scores: dict[int, float], matches: Matches) -> list[tuple[st
 
 def newest_page(searcher, query, matches: Matches, start: int, count: int) -> list[tuple]:
     """(entity, a document, score) of the page, newest entities first."""
-    entities = matches.entities
-    newest = sorted(entities, key=lambda entity: (-entities[entity].date, entity))
-    page = newest[start : start + count]
-    scores = score_documents(searcher, query, [d for e in page for d in entities[e].docs.values()])
+    dates = matches.dates
+    page = sorted(dates, key=lambda entity: (-dates[entity], entity))[start : start + count]
+    scores = score_documents(searcher, query, [d for e in page for d in matches.docs[e].values()])
     found = []
     for entity in page:
-        docs = entities[entity].docs.values()
-        best = max(docs, key=lambda docnum: scores.get(docnum, 0.0))
+        best = max(matches.docs[entity].values(), key=lambda docnum: scores.get(docnum, 0.0))
         found.append((entity, best, scores.get(best, 0.0)))
     return found
 
 
-def shown_document(found: EntityMatch, best: int, request: SearchRequest) -> int:
+def shown_document(docs: dict[str, int], best: int, request: SearchRequest) -> int:
     """The visitor's language version when it matched too, else the best-scoring one."""
-    return found.docs.get(request.preferred_language, best)
+    return docs.get(request.preferred_language, best)
 
 
 def make_hit(searcher, docnum: int, score: float, highlighter: Highlighter) -> Hit:
