@@ -3,11 +3,18 @@
 from flask import Flask
 
 from portal.demo import register_demo_loader
+from portal.search import register_searchable
 
 
 def init_app(app: Flask) -> None:
-    """Register the courses blueprint and its demo content."""
-    from courses import demo, views
+    """Register the courses blueprints, CLI, demo content and searchable types."""
+    from courses import cli, demo, models, views  # noqa: F401  (models registers the tables)
+    from courses.search import SEARCHABLE_COURSE, SEARCHABLE_LESSON
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(views.certificates)
+    app.register_blueprint(views.api)
+    app.cli.add_command(cli.courses_cli)
     register_demo_loader(app, "courses", demo.load)
+    register_searchable(SEARCHABLE_COURSE)
+    register_searchable(SEARCHABLE_LESSON)

@@ -48,3 +48,17 @@ def _begin_immediate_on_sqlite(connection) -> None:
     # timeout; taking the write lock up front makes concurrent writers wait their turn.
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_once(model, values: dict, unique_columns: list[str]) -> bool:
+    """Insert a row unless one with the same unique columns exists; True if this one was new.
+
+    One statement (INSERT … ON CONFLICT DO NOTHING) on both databases, so a double click, a
+    retried form or two tabs can never create a second row or fail on the first one.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
+    return db.session.execute(statement).rowcount == 1

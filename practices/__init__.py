@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from portal.cards import register_card_source
 from portal.demo import register_demo_loader
 from portal.search import register_searchable
 from portal.sitemap import register_sitemap_source
@@ -10,7 +11,7 @@ from portal.sitemap import register_sitemap_source
 def init_app(app: Flask) -> None:
     """Register the library's models, blueprints, CLI, sitemap entries and demo content."""
     from practices import cli, demo, models, views  # noqa: F401  (models registers the tables)
-    from practices.search import SEARCHABLE_PRACTICE
+    from practices.search import SEARCHABLE_PRACTICE, practice_card
     from practices.views.feeds import sitemap_urls
 
     app.register_blueprint(views.bp)
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     register_sitemap_source(app, sitemap_urls)
     register_demo_loader(app, "practices", demo.load)
     register_searchable(SEARCHABLE_PRACTICE)
+    register_card_source(app, "practice", practice_card)

@@ -112,3 +112,18 @@ SEARCHABLE_PRACTICE = SearchableType(
     url=practice_url,
     order=10,
 )
+
+
+def practice_card(slug: str, language: str):
+    """A card of a published practice for pages of other features (a lesson citing it)."""
+    from portal.cards import Card
+    from portal.i18n import pick_translation
+    from practices.services import practice_by_slug
+
+    practice = practice_by_slug(slug)
+    if practice is None or practice.status != Status.PUBLISHED:
+        return None
+    text = pick_translation(practice.translations, language)
+    meta = f"{practice.region.name_in(language)} · {practice.year}"
+    url = url_for("practices.detail", slug=slug, lang=text.language)
+    return Card(text.title, text.summary, url, text.language, meta)

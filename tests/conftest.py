@@ -213,3 +213,18 @@ def make_practice(app):
             return practice.id
 
     return make
+
+
+@pytest.fixture
+def make_course(app):
+    """Create a course: make_course("slug", status=…, enrolment=…, author_id=…) → its id."""
+    from tests.courses.conftest import build_course
+
+    def make(slug: str = "private-sector", **settings) -> int:
+        with app.app_context():
+            course = build_course(slug, **settings)
+            db.session.add(course)
+            db.session.commit()
+            return course.id
+
+    return make

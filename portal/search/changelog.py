@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import utcnow
 from portal.search.models import SearchChange
-from portal.search.registry import entity_id_for
+from portal.search.registry import entity_ids_for
 
 #: Session.info key: the transaction wrote changelog rows (apply them after commit).
 WROTE_KEY = "search_changelog_written"
@@ -18,9 +18,7 @@ def changed_entities(session: Session) -> set[tuple[str, int]]:
     candidates = list(session.new) + list(session.deleted)
     candidates += [obj for obj in session.dirty if session.is_modified(obj)]
     for instance in candidates:
-        found = entity_id_for(instance)
-        if found is not None and found[1] is not None:
-            touched.add(found)
+        touched.update(entity_ids_for(instance))
     return touched
 
 

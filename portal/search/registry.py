@@ -30,14 +30,14 @@ class SearchableType:
     """A kind of entity the portal searches (practice, course, lesson) and its hooks.
 
     `watched` maps every model class whose changes alter the entity's documents to a function
-    giving the entity id from an instance; `documents` returns the current documents of the
-    given ids (an id without documents leaves the index); `indexed_ids` lists the ids that
-    belong in the index; `url` builds the address of a result.
+    giving the entity id (or a list of ids) from an instance; `documents` returns the current
+    documents of the given ids (an id without documents leaves the index); `indexed_ids` lists
+    the ids that belong in the index; `url` builds the address of a result.
     """
 
     kind: str
     label: Any
-    watched: dict[type, Callable[[Any], int | None]]
+    watched: dict[type, Callable[[Any], int | list[int] | None]]
     documents: Callable[[Sequence[int]], dict[int, list[SearchDocument]]]
     indexed_ids: Callable[[], Iterable[int]]
     url: Callable[[str, str], str]
@@ -62,10 +62,14 @@ def searchable_type(kind: str) -> SearchableType | None:
     return _types.get(kind)
 
 
-def entity_id_for(instance: Any) -> tuple[str, int | None] | None:
-    """(kind, entity id) for a changed model instance, or None when no index cares about it."""
+def entity_ids_for(instance: Any) -> list[tuple[str, int]]:
+    """(kind, entity id) of every indexed entity a changed model instance affects (a lesson
+    change affects the lesson and its course; a course change, its lessons too)."""
+    found = []
     for searchable in _types.values():
-        for model, entity_id in searchable.watched.items():
+        for model, entity_ids in searchable.watched.items():
             if isinstance(instance, model):
-                return searchable.kind, entity_id(instance)
-    return None
+                ids = entity_ids(instance)
+                ids = ids if isinstance(ids, list) else [ids]
+                found += [(searchable.kind, entity_id) for entity_id in ids if entity_id]
+    return found

@@ -17,12 +17,14 @@ from portal.extensions import db
 from portal.uploads.checks import (
     KNOWN_EXTENSIONS,
     SAVE_FAILED,
+    VIDEO_EXTENSIONS,
     CheckedContent,
     UploadRejected,
     allowed_extension,
     check_content,
     read_limited,
 )
+from portal.uploads.media import send_stored_media, store_video_upload
 from portal.uploads.models import StoredFile
 
 __all__ = [
@@ -30,12 +32,15 @@ __all__ = [
     "UploadRejected",
     "init_app",
     "send_stored_file",
+    "send_stored_media",
+    "store_video_upload",
     "store_upload",
     "stored_file_path",
 ]
 
 LIMIT_SETTINGS = (
     "UPLOAD_MAX_BYTES",
+    "UPLOAD_VIDEO_MAX_BYTES",
     "UPLOAD_MAX_UNZIPPED_BYTES",
     "UPLOAD_MAX_IMAGE_PIXELS",
     "UPLOAD_IMAGE_MAX_SIDE",
@@ -68,7 +73,7 @@ def init_app(app: Flask) -> None:
 def store_upload(file_storage: FileStorage, allowed: set[str]) -> StoredFile:
     """Check an upload and store it once per content; the caller commits the session."""
     allowed = {extension.lower() for extension in allowed}
-    if not allowed <= KNOWN_EXTENSIONS:
+    if not allowed <= KNOWN_EXTENSIONS - VIDEO_EXTENSIONS:
         raise ValueError(f"uploads of type {sorted(allowed - KNOWN_EXTENSIONS)} are not supported")
     config = current_app.config
     extension = allowed_extension(file_storage.filename, allowed)

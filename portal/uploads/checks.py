@@ -21,7 +21,9 @@ DOCUMENT_TYPES = {
 }
 #: The Pillow decoder each image extension must really be; no other decoder is tried.
 IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-KNOWN_EXTENSIONS = frozenset(DOCUMENT_TYPES) | frozenset(IMAGE_FORMATS)
+#: Videos are checked and stored by portal.uploads.media, streamed rather than in memory.
+VIDEO_EXTENSIONS = frozenset({"mp4", "webm"})
+KNOWN_EXTENSIONS = frozenset(DOCUMENT_TYPES) | frozenset(IMAGE_FORMATS) | VIDEO_EXTENSIONS
 OOXML_MAIN_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 # A PDF that a browser could also read as HTML would run its script on our origin.
 PDF_HTML_MARKERS = (b"<html", b"<script", b"<!doctype html")

@@ -1,0 +1,46 @@
+"""Course content (what trainers write) and learning records (what learners do)."""
+
+from courses.models.content import (
+    AttemptPolicy,
+    Choice,
+    ChoiceTranslation,
+    Course,
+    CourseStatus,
+    CourseTranslation,
+    EnrolmentPolicy,
+    Lesson,
+    LessonFile,
+    LessonKind,
+    LessonTranslation,
+    Question,
+    QuestionKind,
+    QuestionTranslation,
+    Section,
+    SectionTranslation,
+    course_topic,
+)
+from courses.models.learning import Certificate, Enrolment, LessonProgress, QuizAttempt
+
+__all__ = [
+    "AttemptPolicy",
+    "Certificate",
+    "Choice",
+    "ChoiceTranslation",
+    "Course",
+    "CourseStatus",
+    "CourseTranslation",
+    "Enrolment",
+    "EnrolmentPolicy",
+    "Lesson",
+    "LessonFile",
+    "LessonKind",
+    "LessonProgress",
+    "LessonTranslation",
+    "Question",
+    "QuestionKind",
+    "QuestionTranslation",
+    "QuizAttempt",
+    "Section",
+    "SectionTranslation",
+    "course_topic",
+]

@@ -1,0 +1,1 @@
+"""Course logic shared by views, the command line and tests."""

@@ -1,0 +1,86 @@
+"""Certificates: issued once per completed course, with a code anyone can check."""
+
+import secrets
+
+from sqlalchemy import select
+
+from courses.models import Certificate, Course, Enrolment
+from portal.database import insert_once
+from portal.extensions import db
+from portal.models import User, utcnow
+
+#: Letters and digits that cannot be mistaken for each other when read aloud or typed.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    """A random verification code like 7KQM-3XRT-HW9P (60 bits)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(code: str) -> str:
+    """A code as typed (any case, spaces, missing dashes) in its stored form."""
+    raw = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)[: CODE_LENGTH + 1]
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def certificate_for(user: User, course: Course) -> Certificate | None:
+    """The learner's certificate for the course, if issued."""
+    return db.session.execute(
+        select(Certificate).filter_by(user_id=user.id, course_id=course.id)
+    ).scalar_one_or_none()
+
+
+def ensure_certificate(user: User, course: Course, language: str) -> Certificate | None:
+    """The certificate of a completed course, issued now if it was not yet (idempotent)."""
+    if not course.certificate:
+        return None
+    enrolment = db.session.execute(
+        select(Enrolment).filter_by(user_id=user.id, course_id=course.id)
+    ).scalar_one_or_none()
+    if enrolment is None or enrolment.completed_at is None:
+        return None
+    existing = certificate_for(user, course)
+    if existing is not None:
+        return existing
+    if language not in course.languages:
+        language = course.languages[0]
+    values = {
+        "code": new_code(),
+        "user_id": user.id,
+        "course_id": course.id,
+        "issued_at": utcnow(),
+        "learner_name": user.name,
+        "course_title": course.translation(language).title,
+        "language": language,
+        "hours": course.certificate_hours,
+        "organisation": course.organisation,
+    }
+    insert_once(Certificate, values, ["user_id", "course_id"])
+    db.session.commit()
+    return certificate_for(user, course)
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """The certificate with this code, revoked ones included."""
+    return db.session.execute(
+        select(Certificate).filter_by(code=normalise_code(code))
+    ).scalar_one_or_none()
+
+
+def revoke(certificate: Certificate, reason: str, by: User | None = None) -> None:
+    """Mark a certificate as no longer valid, keeping it so its page can say so and who did."""
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason.strip()[:300]
+    certificate.revoked_by_id = by.id if by is not None else None
+    db.session.commit()
+
+
+def reinstate(certificate: Certificate) -> None:
+    """Make a revoked certificate valid again (a revocation made by mistake)."""
+    certificate.revoked_at = None
+    certificate.revoked_reason = ""
+    certificate.revoked_by_id = None
+    db.session.commit()
