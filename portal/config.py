@@ -30,13 +30,22 @@ class DefaultConfig:
     # Learners fill forms slowly on poor connections: the token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    # Form fields (not files) of one request: a long lesson in Cyrillic is 6 bytes a letter
+    # once URL-encoded, and Werkzeug's default of 500 KB refused it.
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
 
     # Uploads (portal/uploads): checked per file; MAX_CONTENT_LENGTH above must stay larger.
     UPLOAD_DIR = None  # filled with instance/uploads
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    # Videos are streamed to disk; the video upload form lifts the request limit to this.
+    UPLOAD_VIDEO_MAX_BYTES = 200 * 1024 * 1024
     UPLOAD_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # DOCX/XLSX, as declared in the ZIP directory
     UPLOAD_MAX_IMAGE_PIXELS = 40_000_000  # refused from the header, before decoding
     UPLOAD_IMAGE_MAX_SIDE = 1600  # images are re-encoded to fit this box
+
+    # Certificates (courses): a font with the Kyrgyz letters ө ү ң, embedded in every PDF.
+    CERTIFICATE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    CERTIFICATE_FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
     # Search (portal/search): the index is a cache of the database, rebuilt when missing.
     SEARCH_INDEX_DIR = None  # filled with instance/search-index
