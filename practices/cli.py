@@ -1,62 +1,17 @@
 """flask practices import|export: bulk work and backup in JSON or JSON Lines."""
 
-import json
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from portal.extensions import db
+from portal.records_io import problems_of, read_records, write_records
 from practices import services
 from practices.models import Practice
 from practices.records import check_record, practice_to_record, unknown_fields
 
 practices_cli = AppGroup("practices", help="Import and export case studies.")
-
-
-def read_records(path: Path) -> list[tuple[str, object]]:
-    """Return (position, record) pairs from a JSON array or a JSON Lines file."""
-    text = path.read_text(encoding="utf-8-sig")
-    if text.lstrip().startswith("["):
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise click.ClickException(f"{path}: not valid JSON ({error})") from error
-        return [(f"record {index}", record) for index, record in enumerate(records, 1)]
-    pairs = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            pairs.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as error:
-            pairs.append((f"line {number}", InvalidLine(str(error))))
-    return pairs
-
-
-class InvalidLine:
-    """A JSON Lines line that did not parse, kept so it is reported with its position."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-
-def problems_of(pairs) -> dict[str, list[str]]:
-    """Every problem per position, duplicate slugs within the file included."""
-    found, seen = {}, set()
-    for position, record in pairs:
-        problems = (
-            [f"not valid JSON: {record.reason}"]
-            if isinstance(record, InvalidLine)
-            else check_record(record)
-        )
-        slug = record.get("slug") if isinstance(record, dict) else None
-        if slug in seen:
-            problems.append(f"slug: {slug!r} appears earlier in the file")
-        seen.add(slug)
-        if problems:
-            found[position] = problems
-    return found
 
 
 @practices_cli.command("import")
@@ -65,7 +20,7 @@ def problems_of(pairs) -> dict[str, list[str]]:
 def import_command(file: Path, strict: bool) -> None:
     """Create or update practices from FILE (JSON array or JSON Lines), matched by slug."""
     pairs = read_records(file)
-    problems = problems_of(pairs)
+    problems = problems_of(pairs, check_record)
     for position, messages in problems.items():
         click.echo(f"{file.name}, {position}: " + "; ".join(messages), err=True)
     if strict and problems:
@@ -119,10 +74,5 @@ def export_command(file: Path, statuses: tuple[str, ...]) -> None:
     if statuses:
         query = query.where(Practice.status.in_(statuses))
     records = [practice_to_record(p) for p in db.session.execute(query).scalars()]
-    with file.open("w", encoding="utf-8") as output:
-        if file.suffix == ".jsonl":
-            output.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        else:
-            json.dump(records, output, ensure_ascii=False, indent=2)
-            output.write("\n")
+    write_records(file, records)
     click.echo(f"Exported {len(records)} practice(s) to {file}.")

@@ -1,36 +1,26 @@
 """Read-only JSON API of the library: GET /api/practices and /api/practices/<slug>."""
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, url_for
 
-from portal.extensions import db
 from portal.i18n import current_language, pick_translation
-from portal.paging import requested_page
+from portal.paging import api_page
 from practices import services
 from practices.models import Practice, Status
 from practices.queries import LibraryFilters, published_practices
 from practices.records import practice_to_record
 from practices.views import api
 
-MAX_PER_PAGE = 50
-
 
 @api.route("")
 def list_practices():
     """Published practices, paged and filtered like the library page."""
     filters = LibraryFilters.from_request()
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
-    page = db.paginate(
-        published_practices(filters),
-        page=requested_page(),
-        per_page=per_page,
-        max_per_page=MAX_PER_PAGE,
-        error_out=False,
-    )
+    page = api_page(published_practices(filters))
     language = filters.language or current_language()
     return jsonify(
         total=page.total,
         page=page.page,
-        per_page=per_page,
+        per_page=page.per_page,
         results=[summary(practice, language) for practice in page.items],
     )
 
