@@ -74,17 +74,25 @@ def timed_search(search_request: SearchRequest, source: str) -> SearchResults:
     return results
 
 
+def requested_search(source: str):
+    """(request, results, None) of the search in the query string, or (None, None, the error
+    response to give)."""
+    try:
+        search_request = read_search_request(request.args, PAGE_SIZE)
+        return search_request, timed_search(search_request, source), None
+    except BadSearchRequest as error:
+        return None, None, render_error(400, str(error))
+    except engine.SearchUnavailable:
+        return None, None, unavailable()
+
+
 @bp.route("/search")
 @limiter.shared_limit(_rate("SEARCH_RATE_LIMIT"), scope="search")
 def search():
     """Search every searchable type, with facets, sorting, paging and help when nothing is found."""
-    try:
-        search_request = read_search_request(request.args, PAGE_SIZE)
-        results = timed_search(search_request, "web")
-    except BadSearchRequest as error:
-        return render_error(400, str(error))
-    except engine.SearchUnavailable:
-        return unavailable()
+    search_request, results, refusal = requested_search("web")
+    if refusal is not None:
+        return refusal
     relaxed = relaxed_searches(search_request) if not results.total else []
     return render_template(
         "search/results.html",
@@ -136,13 +144,9 @@ def facet_labels() -> dict[str, dict[str, str]]:
 @limiter.shared_limit(_rate("SEARCH_RATE_LIMIT"), scope="search")
 def search_api():
     """Search results as JSON: hits, facet counts and a spelling suggestion."""
-    try:
-        search_request = read_search_request(request.args, PAGE_SIZE)
-        results = timed_search(search_request, "api")
-    except BadSearchRequest as error:
-        return render_error(400, str(error))
-    except engine.SearchUnavailable:
-        return unavailable()
+    search_request, results, refusal = requested_search("api")
+    if refusal is not None:
+        return refusal
     return jsonify(
         query=parse_query(search_request.text).text,
         total=results.total,

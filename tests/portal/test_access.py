@@ -21,7 +21,6 @@ ALLOWED = {
 ACCESS = {
     "static": (PUBLIC, {"filename": "style.css"}),
     "main.home": (PUBLIC, {}),
-    "search.search": (PUBLIC, {}),
     "search_api.search_api": (PUBLIC, {}),
     "search_api.suggest_api": (PUBLIC, {}),
     "main.set_language": (PUBLIC, {}),
@@ -60,6 +59,57 @@ ACCESS = {
     "practices.new_collection": (TRAINER, {}),
     "practices.edit_collection": (TRAINER, {"slug": "sample-collection"}),
     "practices_api.list_practices": (PUBLIC, {}),
+    "search.search": (PUBLIC, {}),
+    "courses.detail": (PUBLIC, {"slug": "sample-course"}),
+    "courses.enrol_self": (LOGGED_IN, {"slug": "sample-course"}),
+    "courses.my_learning": (LOGGED_IN, {}),
+    "courses.lesson": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.complete_lesson": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.submit_quiz": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 3}),
+    "courses.attempt": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 3, "attempt_id": 1}),
+    "courses.lesson_file": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1, "file_id": 1}),
+    "courses.lesson_video": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.certificate_pdf": (LOGGED_IN, {"slug": "sample-course"}),
+    "certificates.verify": (PUBLIC, {"code": "7KQM-3XRT-HW9P"}),
+    "certificates.revoke": (ADMIN, {"code": "7KQM-3XRT-HW9P"}),
+    "certificates.reinstate": (ADMIN, {"code": "7KQM-3XRT-HW9P"}),
+    "courses.manage": (TRAINER, {}),
+    "courses.create": (TRAINER, {}),
+    "courses.edit": (TRAINER, {"slug": "sample-course"}),
+    "courses.publish": (TRAINER, {"slug": "sample-course"}),
+    "courses.duplicate": (TRAINER, {"slug": "sample-course"}),
+    "courses.learners": (TRAINER, {"slug": "sample-course"}),
+    "courses.report": (TRAINER, {"slug": "sample-course"}),
+    "courses.report_csv": (TRAINER, {"slug": "sample-course"}),
+    "courses.add_section": (TRAINER, {"slug": "sample-course"}),
+    "courses.edit_section": (TRAINER, {"slug": "sample-course", "section_id": 1}),
+    "courses.move_section": (TRAINER, {"slug": "sample-course", "section_id": 1}),
+    "courses.delete_section": (TRAINER, {"slug": "sample-course", "section_id": 1}),
+    "courses.create_lesson": (TRAINER, {"slug": "sample-course", "section_id": 1}),
+    "courses.edit_lesson": (TRAINER, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.move_lesson": (TRAINER, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.delete_lesson": (TRAINER, {"slug": "sample-course", "lesson_id": 2}),
+    "courses.upload_video": (TRAINER, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.remove_video": (TRAINER, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.upload_lesson_file": (TRAINER, {"slug": "sample-course", "lesson_id": 1}),
+    "courses.delete_lesson_file": (
+        TRAINER,
+        {"slug": "sample-course", "lesson_id": 1, "file_id": 1},
+    ),
+    "courses.create_question": (TRAINER, {"slug": "sample-course", "lesson_id": 3}),
+    "courses.edit_question": (
+        TRAINER,
+        {"slug": "sample-course", "lesson_id": 3, "question_id": 1},
+    ),
+    "courses.move_question": (
+        TRAINER,
+        {"slug": "sample-course", "lesson_id": 3, "question_id": 1},
+    ),
+    "courses.delete_question": (
+        TRAINER,
+        {"slug": "sample-course", "lesson_id": 3, "question_id": 2},
+    ),
+    "courses_api.list_courses": (PUBLIC, {}),
     "practices_api.get_practice": (PUBLIC, {"slug": "sample"}),
 }
 
@@ -75,29 +125,40 @@ def test_every_route_is_classified(app):
     assert not ACCESS.keys() - endpoints, "ACCESS names routes that no longer exist"
 
 
-def rules(app):
-    """Every (rule, URL) pair of the app, built with the sample arguments."""
-    with app.test_request_context():
-        from flask import url_for
+def rules(app) -> list:
+    """Every (rule, URL) pair of the app, built with the sample arguments.
 
-        # Logging out ends the session the other checks need, so it goes last.
-        ordered = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")
-        for rule in ordered:
-            _kind, arguments = ACCESS[rule.endpoint]
-            yield rule, url_for(rule.endpoint, **arguments)
+    Built as a list: a request context kept open while the client sends requests would be
+    shared by them all, with one database session (and its lock) across requests.
+    """
+    from flask import url_for
+
+    # Logging out ends the session the other checks need, so it goes last.
+    ordered = sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint == "auth.logout")
+    with app.test_request_context():
+        return [(rule, url_for(rule.endpoint, **ACCESS[rule.endpoint][1])) for rule in ordered]
 
 
 def make_samples(app, make_practice, owner_id):
-    """The practice and collection that the sample URLs point to, owned by the tester."""
+    """The practice, collection and course the sample URLs point to, owned by the tester, who
+    is also enrolled in the course (its learner routes are for enrolled learners)."""
+    from courses.models import Course
+    from courses.services.progress import enrol
     from portal.extensions import db
+    from portal.models import User
     from practices.models import Collection, CollectionTranslation
+    from tests.courses.conftest import build_course
 
     make_practice("sample", author_id=owner_id)
     with app.app_context():
         collection = Collection(slug="sample-collection", owner_id=owner_id)
         collection.translations.append(CollectionTranslation(language="ky", title="Топтом"))
         db.session.add(collection)
+        db.session.add(build_course("sample-course", author_id=owner_id))
         db.session.commit()
+        if owner_id is not None:
+            course = db.session.scalars(db.select(Course)).one()
+            enrol(db.session.get(User, owner_id), course)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -115,7 +176,7 @@ def test_each_role_gets_exactly_the_routes_it_may_use(
             status, location = response.status_code, response.location
         allowed = role in ALLOWED[kind]
         if allowed:
-            acceptable = {200, 302, 400, 404, 409, 422}
+            acceptable = {200, 302, 303, 400, 404, 409, 422}
             if rule.endpoint in REVIEWER_ONLY and role == Role.TRAINER:
                 acceptable.add(403)
             assert status in acceptable, (role, url, status)
