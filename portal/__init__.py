@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         i18n,
         mail,
+        reports,
         search,
         security,
         templating,
@@ -47,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     uploads.init_app(app)
     search.init_app(app)
+    reports.init_app(app)
     errors.init_app(app)
     trust_reverse_proxy(app)
     cli.init_app(app)

@@ -110,6 +110,10 @@ ACCESS = {
         {"slug": "sample-course", "lesson_id": 3, "question_id": 2},
     ),
     "courses_api.list_courses": (PUBLIC, {}),
+    "reports.index": (TRAINER, {}),
+    "reports.map_view": (TRAINER, {}),
+    "reports.table_as_csv": (TRAINER, {"section_key": "search", "table_key": "gaps"}),
+    "reports.table_as_xlsx": (TRAINER, {"section_key": "search", "table_key": "frequent"}),
     "practices_api.get_practice": (PUBLIC, {"slug": "sample"}),
 }
 
