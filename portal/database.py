@@ -56,9 +56,26 @@ def insert_once(model, values: dict, unique_columns: list[str]) -> bool:
     One statement (INSERT … ON CONFLICT DO NOTHING) on both databases, so a double click, a
     retried form or two tabs can never create a second row or fail on the first one.
     """
+    statement = dialect_insert(model).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=unique_columns)
+    return db.session.execute(statement).rowcount == 1
+
+
+def insert_or_add(model, values: dict, unique_columns: list[str], counter: str) -> None:
+    """Insert a row, or add the row's `counter` value to the existing one, in one statement
+    (INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n): concurrent writers lose nothing."""
+    statement = dialect_insert(model).values(**values)
+    column = getattr(model, counter)
+    statement = statement.on_conflict_do_update(
+        index_elements=unique_columns, set_={counter: column + statement.excluded[counter]}
+    )
+    db.session.execute(statement)
+
+
+def dialect_insert(model):
+    """An INSERT of the session's database dialect (PostgreSQL or SQLite), which both know
+    ON CONFLICT."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique_columns)
-    return db.session.execute(statement).rowcount == 1
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

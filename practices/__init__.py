@@ -4,6 +4,7 @@ from flask import Flask
 
 from portal.cards import register_card_source
 from portal.demo import register_demo_loader
+from portal.reports import register_report_section
 from portal.search import register_searchable
 from portal.sitemap import register_sitemap_source
 
@@ -11,6 +12,7 @@ from portal.sitemap import register_sitemap_source
 def init_app(app: Flask) -> None:
     """Register the library's models, blueprints, CLI, sitemap entries and demo content."""
     from practices import cli, demo, models, views  # noqa: F401  (models registers the tables)
+    from practices.dashboard import build_library_section
     from practices.search import SEARCHABLE_PRACTICE, practice_card
     from practices.views.feeds import sitemap_urls
 
@@ -21,3 +23,4 @@ def init_app(app: Flask) -> None:
     register_demo_loader(app, "practices", demo.load)
     register_searchable(SEARCHABLE_PRACTICE)
     register_card_source(app, "practice", practice_card)
+    register_report_section(app, "library", build_library_section, order=20)

@@ -1,6 +1,6 @@
 """Case studies: language-independent facts, per-language texts, history, reuse and collections."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -175,10 +175,22 @@ class Replication(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
     municipality: Mapped[str] = mapped_column(String(160), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     region = relationship("Region")
     district = relationship("District")
+
+
+class PracticeViewCount(db.Model):
+    """How often a practice's page was read on one day (Bishkek time): a number, no person."""
+
+    __tablename__ = "practice_view_count"
+    __table_args__ = (UniqueConstraint("practice_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(index=True)
+    views: Mapped[int] = mapped_column(default=0)
 
 
 class UsefulVote(db.Model):

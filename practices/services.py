@@ -1,11 +1,25 @@
 """Practice logic shared by views, the CLI and tests: saving with history, review, reuse."""
 
-from sqlalchemy import func
+import re
+from datetime import date, datetime
 
+from flask import current_app
+from flask_babel import get_timezone
+from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.database import insert_or_add
 from portal.extensions import db
 from portal.models import User, utcnow
 from portal.signals import content_changed
-from practices.models import Practice, PracticeRevision, Replication, Status, UsefulVote
+from practices.models import (
+    Practice,
+    PracticeRevision,
+    PracticeViewCount,
+    Replication,
+    Status,
+    UsefulVote,
+)
 from practices.records import apply_record, apply_relations, practice_to_record
 
 #: Which status each review action moves a practice from, and to.
@@ -17,6 +31,15 @@ TRANSITIONS = {
     "unarchive": ({Status.ARCHIVED}, Status.PUBLISHED),
 }
 
+
+#: User agents of robots, link previews and scripts, whose visits are not readers' views.
+ROBOT_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|headless|python-requests|python-urllib"
+    r"|curl|wget|httpclient|okhttp|go-http-client|java/|libwww|scrapy|aiohttp|httpx"
+    r"|node-fetch|axios|phantomjs|lighthouse|pagespeed|preview|monitor|uptime|pingdom"
+    r"|mediapartners|feedfetcher|validator|archiver",
+    re.IGNORECASE,
+)
 
 #: Saving without a change leaves no revision for these actions (re-imports, idle saves).
 QUIET_WHEN_UNCHANGED = {"edited", "imported"}
@@ -175,3 +198,30 @@ def link_related(record: dict) -> list[str]:
     missing = apply_relations(practice, record.get("related") or [])
     db.session.commit()
     return missing
+
+
+def is_robot(user_agent: str) -> bool:
+    """True for robots, link previews, scripts and requests without a user agent."""
+    return not user_agent.strip() or ROBOT_AGENT.search(user_agent) is not None
+
+
+def bishkek_today() -> date:
+    """Today's date in the portal's time zone (Bishkek), which the dashboard counts in."""
+    return datetime.now(get_timezone()).date()
+
+
+def count_view(practice_id: int, day: date | None = None) -> bool:
+    """Add one view of a practice's page to its day's count; False (logged) if that failed.
+
+    One INSERT … ON CONFLICT DO UPDATE on both databases, so concurrent readers never lose a
+    count; a failure is rolled back and logged, since a counter must never break a page.
+    """
+    values = {"practice_id": practice_id, "day": day or bishkek_today(), "views": 1}
+    try:
+        insert_or_add(PracticeViewCount, values, ["practice_id", "day"], "views")
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Could not count a view of practice %s", practice_id)
+        return False
+    return True

@@ -64,8 +64,10 @@ def grouped(filters: ReportFilters, only_gaps: bool):
 
 def frequent_table(filters: ReportFilters) -> Table:
     """The most frequent queries, with how many results they found."""
-    rows = [[language, text, searches, results] for language, text, searches, results in
-            grouped(filters, only_gaps=False)]
+    rows = [
+        [language, text, searches, results]
+        for language, text, searches, results in grouped(filters, only_gaps=False)
+    ]
     return Table(
         "frequent",
         _l("Most frequent searches"),

@@ -4,15 +4,23 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.validators import Length
 
 from portal.auth.decorators import role_required
 from portal.extensions import db
+from portal.i18n import supported_languages
 from portal.markdown import render_markdown
 from portal.models import Role
 from portal.uploads import UploadRejected, store_upload
 from practices import services
 from practices.forms import AttachmentForm, PracticeForm
-from practices.models import Practice, PracticeAttachment, PracticeRevision, Status
+from practices.models import (
+    Practice,
+    PracticeAttachment,
+    PracticeRevision,
+    PracticeTranslation,
+    Status,
+)
 from practices.records import practice_to_record
 from practices.views import bp
 from practices.views.public import child_or_404
@@ -58,6 +66,8 @@ def mine():
 def create():
     """Write a new practice; it starts as a draft."""
     form = PracticeForm()
+    if not form.is_submitted():
+        prefill_title(form)
     if not _valid_for_saving(form, None):
         return _render_editor(form, None)
     practice = Practice(author=current_user._get_current_object())
@@ -76,6 +86,22 @@ def edit(slug: str):
     record = record_from_form(form, practice.status)
     services.save_practice(practice, record, current_user, "edited")
     return _after_save(practice)
+
+
+def prefill_title(form: PracticeForm) -> None:
+    """Start the title from ?title=…&lang=ky|ru|en, e.g. a search the dashboard says found little.
+
+    The text is plain: control characters become spaces and it is cut to the field's length;
+    the template escapes it like any other value.
+    """
+    language = request.args.get("lang", "")
+    if language not in supported_languages():
+        return
+    field = form[language].form.title
+    stored = PracticeTranslation.__table__.c.title.type.length
+    limit = next((v.max for v in field.validators if isinstance(v, Length) and v.max > 0), stored)
+    printable = "".join(c if c.isprintable() else " " for c in request.args.get("title", ""))
+    field.data = " ".join(printable.split())[:limit].rstrip()
 
 
 def _valid_for_saving(form: PracticeForm, practice: Practice | None) -> bool:

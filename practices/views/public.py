@@ -62,7 +62,21 @@ def child_or_404(model, item_id: int, practice: Practice):
 @bp.route("/<slug>")
 def detail(slug: str):
     """One practice in the visitor's language, or the language asked for with ?lang=."""
-    return render_detail(visible_practice(slug), ReplicationForm())
+    practice = visible_practice(slug)
+    page = render_detail(practice, ReplicationForm())
+    if is_reader_view(practice):
+        # Counted after rendering: the commit expires the loaded rows the page still needs.
+        services.count_view(practice.id)
+    return page
+
+
+def is_reader_view(practice: Practice) -> bool:
+    """A published page shown (not HEAD) to a person who is not one of its editors."""
+    if request.method == "HEAD" or practice.status != Status.PUBLISHED:
+        return False
+    if services.is_robot(request.user_agent.string):
+        return False
+    return not (current_user.is_authenticated and services.may_edit(current_user, practice))
 
 
 def render_detail(practice: Practice, replication_form: ReplicationForm, status: int = 200):
