@@ -26,6 +26,7 @@ from courses.models import (
     SectionTranslation,
 )
 from courses.services.catalogue import course_by_slug
+from courses.services.certificates import issue_missing_certificates
 from portal.extensions import db
 from portal.models import Role, Topic, User, utcnow
 from portal.uploads import StoredFile
@@ -91,6 +92,9 @@ def update_course(course: Course, settings: dict, topic_codes: list[str], texts:
         setattr(course, name, value)
     course.topics = topics_with_codes(topic_codes)
     save_texts(course, CourseTranslation, LANGUAGES, texts)
+    if course.certificate:
+        db.session.flush()
+        issue_missing_certificates(course)
     db.session.commit()
 
 

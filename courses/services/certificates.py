@@ -1,6 +1,7 @@
 """Certificates: issued once per completed course, with a code anyone can check."""
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -33,25 +34,23 @@ def certificate_for(user: User, course: Course) -> Certificate | None:
     ).scalar_one_or_none()
 
 
-def ensure_certificate(user: User, course: Course, language: str) -> Certificate | None:
-    """The certificate of a completed course, issued now if it was not yet (idempotent)."""
+def issue_certificate(
+    user: User, course: Course, language: str, issued_at: datetime | None = None
+) -> None:
+    """Issue the certificate of a course the learner completed, once (the caller commits).
+
+    Issued in the completion's own transaction, so a completed course never lacks its
+    certificate and pages that show it only read.
+    """
     if not course.certificate:
-        return None
-    enrolment = db.session.execute(
-        select(Enrolment).filter_by(user_id=user.id, course_id=course.id)
-    ).scalar_one_or_none()
-    if enrolment is None or enrolment.completed_at is None:
-        return None
-    existing = certificate_for(user, course)
-    if existing is not None:
-        return existing
+        return
     if language not in course.languages:
         language = course.languages[0]
     values = {
         "code": new_code(),
         "user_id": user.id,
         "course_id": course.id,
-        "issued_at": utcnow(),
+        "issued_at": issued_at or utcnow(),
         "learner_name": user.name,
         "course_title": course.translation(language).title,
         "language": language,
@@ -59,8 +58,22 @@ def ensure_certificate(user: User, course: Course, language: str) -> Certificate
         "organisation": course.organisation,
     }
     insert_once(Certificate, values, ["user_id", "course_id"])
-    db.session.commit()
-    return certificate_for(user, course)
+
+
+def issue_missing_certificates(course: Course) -> int:
+    """Certificates for learners who completed the course before it gave any (caller commits).
+
+    Each is dated the day its learner completed the course, as if issued then.
+    """
+    completions = db.session.execute(
+        select(User, Enrolment.completed_at)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == course.id, Enrolment.completed_at.is_not(None))
+        .where(~select(Certificate.id).filter_by(user_id=User.id, course_id=course.id).exists())
+    ).all()
+    for learner, completed_at in completions:
+        issue_certificate(learner, course, learner.language, issued_at=completed_at)
+    return len(completions)
 
 
 def find_certificate(code: str) -> Certificate | None:

@@ -14,6 +14,7 @@ from courses.models import (
     LessonProgress,
     QuizAttempt,
 )
+from courses.services.certificates import issue_certificate
 from portal.database import insert_once
 from portal.extensions import db
 from portal.models import User, utcnow
@@ -138,16 +139,17 @@ def quiz_results(user_id: int, course: Course) -> dict[int, QuizResult]:
     return results
 
 
-def mark_lesson_complete(user: User, lesson: Lesson) -> bool:
+def mark_lesson_complete(user: User, lesson: Lesson, language: str) -> bool:
     """Record that the learner completed a lesson; True if this call recorded it.
 
     Safe to repeat: the row is inserted once, and the answer is only given after commit.
+    `language` is the one the learner reads the course in, for a certificate issued now.
     """
     enrolment = require_enrolment(user, lesson.course)
     recorded = record_completion(user.id, lesson)
     touch(enrolment)
     db.session.commit()
-    finish_course_if_complete(user, lesson.course)
+    finish_course_if_complete(user, lesson.course, language)
     return recorded
 
 
@@ -177,18 +179,24 @@ def touch(enrolment: Enrolment) -> None:
     )
 
 
-def finish_course_if_complete(user: User, course: Course) -> bool:
-    """Record the course's completion once, when nothing required is left; True if now."""
+def finish_course_if_complete(user: User, course: Course, language: str) -> bool:
+    """Record the course's completion and its certificate once, when nothing required is left.
+
+    True if this call recorded it.
+    """
     if not course_state(user, course).complete:
         return False
+    completed_at = utcnow()
     finished = db.session.execute(
         update(Enrolment)
         .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
         .where(Enrolment.completed_at.is_(None))
-        .values(completed_at=utcnow())
+        .values(completed_at=completed_at)
     )
-    db.session.commit()
     if finished.rowcount != 1:
+        db.session.rollback()
         return False  # another request (or tab) recorded it first
+    issue_certificate(user, course, language, issued_at=completed_at)
+    db.session.commit()
     course_completed.send("courses", user_id=user.id, course_id=course.id)
     return True

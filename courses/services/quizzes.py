@@ -138,7 +138,7 @@ def submit_attempt(user: User, lesson: Lesson, answers: Answers, language: str) 
         record_completion(user.id, lesson)
     touch(enrolment)
     db.session.commit()
-    finish_course_if_complete(user, lesson.course)
+    finish_course_if_complete(user, lesson.course, language)
     return attempt
 
 

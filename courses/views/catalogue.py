@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from courses.models import Enrolment
 from courses.services.catalogue import CatalogueFilters, published_courses
-from courses.services.certificates import ensure_certificate
+from courses.services.certificates import certificate_for
 from courses.services.progress import NotAllowed, course_state, enrol
 from courses.views import bp
 from courses.views.helpers import content_language, editor_view, visible_course
@@ -39,7 +39,7 @@ def detail(slug: str):
     state = course_state(current_user, course)
     certificate = None
     if state.enrolment is not None and state.enrolment.completed_at is not None:
-        certificate = ensure_certificate(current_user, course, language)
+        certificate = certificate_for(current_user, course)
     return render_template(
         "courses/detail.html",
         course=course,
@@ -86,7 +86,7 @@ def my_learning():
         course = enrolment.course
         certificate = None
         if enrolment.completed_at is not None:
-            certificate = ensure_certificate(current_user, course, content_language(course))
+            certificate = certificate_for(current_user, course)
         rows.append((course, course_state(current_user, course), certificate))
     return render_template(
         "courses/mine.html",

@@ -20,13 +20,13 @@ from wtforms.validators import DataRequired, Length
 from courses.certificate_pdf import CertificateFontMissing, render_certificate
 from courses.models import Certificate
 from courses.services.certificates import (
-    ensure_certificate,
+    certificate_for,
     find_certificate,
     reinstate,
     revoke,
 )
 from courses.views import bp, certificates
-from courses.views.helpers import content_language, visible_course
+from courses.views.helpers import visible_course
 from portal.auth.decorators import role_required
 from portal.errors import render_error
 from portal.forms import PortalForm
@@ -53,7 +53,7 @@ class RevokeForm(PortalForm):
 def certificate_pdf(slug: str):
     """The current user's certificate of a completed course, as a PDF to download."""
     course = visible_course(slug)
-    certificate = ensure_certificate(current_user, course, content_language(course))
+    certificate = certificate_for(current_user, course)
     if certificate is None:
         abort(404)
     if certificate.revoked_at is not None:

@@ -75,7 +75,7 @@ def complete_lesson(slug: str, lesson_id: int):
     if lesson.kind == LessonKind.QUIZ:
         abort(409)  # a quiz is completed by passing it
     try:
-        mark_lesson_complete(current_user, lesson)
+        mark_lesson_complete(current_user, lesson, content_language(course))
     except NotAllowed:
         abort(403)
     flash(_("Saved: lesson completed."), "success")

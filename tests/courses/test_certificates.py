@@ -16,8 +16,8 @@ from courses.certificate_pdf import (
     CertificateFontMissing,
     render_certificate,
 )
-from courses.models import Certificate, Course
-from courses.services.certificates import ensure_certificate, revoke
+from courses.models import Certificate, Course, Enrolment
+from courses.services.certificates import revoke
 from courses.services.progress import enrol, mark_lesson_complete
 from courses.services.quizzes import read_answers, submit_attempt
 from portal.extensions import db
@@ -38,7 +38,7 @@ def fonts():
         pytest.skip(f"DejaVu Sans is not installed at {missing[0]} (Debian: fonts-dejavu-core)")
 
 
-def complete_course(app, course_id: int, user_id: int) -> None:
+def complete_course(app, course_id: int, user_id: int, language: str = "ky") -> None:
     """Take every lesson of the fixture course as the learner would, passing the quiz."""
     answers = MultiDict(right_answers(course_ids(app, course_id)))
     with app.app_context():
@@ -46,22 +46,60 @@ def complete_course(app, course_id: int, user_id: int) -> None:
         enrol(user, course)
         for lesson in course.lessons:
             if lesson.is_quiz:
-                submit_attempt(user, lesson, read_answers(lesson, answers), "ky")
+                submit_attempt(user, lesson, read_answers(lesson, answers), language)
             else:
-                mark_lesson_complete(user, lesson)
+                mark_lesson_complete(user, lesson, language)
 
 
 @pytest.fixture
 def learner(app, make_course, make_user):
-    """A learner (name with ө ү ң) who completed the course and was given its certificate, as
-    the course page does: (user id, e-mail)."""
+    """A learner (name with ө ү ң) who completed the course, which issued the certificate:
+    (user id, e-mail)."""
     course_id = make_course()
     user_id, email = make_user(name=LEARNER_NAME, language="ky")
     complete_course(app, course_id, user_id)
-    with app.app_context():
-        course = db.session.get(Course, course_id)
-        ensure_certificate(db.session.get(User, user_id), course, "ky")
     return user_id, email
+
+
+def test_completion_issues_the_certificate_in_the_language_read(app, make_course, make_user):
+    course_id = make_course()
+    user_id, _email = make_user(name=LEARNER_NAME, language="ky")
+    complete_course(app, course_id, user_id, language="ru")
+    with app.app_context():
+        certificate = db.session.execute(select(Certificate)).scalar_one()
+        enrolment = db.session.execute(select(Enrolment)).scalar_one()
+        assert (certificate.user_id, certificate.language) == (user_id, "ru")
+        assert certificate.course_title == "Привлечение частного сектора"
+        assert certificate.learner_name == LEARNER_NAME
+        assert certificate.issued_at == enrolment.completed_at is not None
+
+
+def test_turning_certificates_on_issues_them_for_earlier_completions(
+    app, client, make_course, make_user, login_as
+):
+    course_id = make_course(certificate=False)
+    learner_id, _email = make_user(language="ru")
+    complete_course(app, course_id, learner_id)
+    assert certificate_code(app, learner_id) is None
+    trainer_id = login_as(Role.TRAINER)[0]
+    with app.app_context():
+        db.session.get(Course, course_id).author_id = trainer_id
+        db.session.commit()
+    edited = {
+        "slug": "private-sector",
+        "enrolment": "open",
+        "organisation": "Helvetas",
+        "hours": "",
+        "certificate": "y",
+        "ky-title": COURSE_TITLE_KY,
+        "ky-summary": "Кыска курс.",
+        "ru-title": "Привлечение частного сектора",
+        "ru-summary": "Курс.",
+    }
+    assert post_form(client, "/courses/private-sector/edit", edited).status_code == 303
+    with app.app_context():
+        certificate = db.session.execute(select(Certificate)).scalar_one()
+        assert (certificate.user_id, certificate.language) == (learner_id, "ru")
 
 
 def certificate_code(app, user_id: int) -> str | None:

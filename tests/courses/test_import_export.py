@@ -178,7 +178,7 @@ def learner_with_records(app, make_user, keys: tuple[str, ...], quiz_key: str = 
         enrol(user, course)
         for lesson in course.lessons:
             if lesson.key in keys:
-                mark_lesson_complete(user, lesson)
+                mark_lesson_complete(user, lesson, "ky")
             if lesson.key == quiz_key:
                 submit_attempt(user, lesson, Answers(), "ky")
     return user_id
