@@ -16,7 +16,9 @@ class DefaultConfig:
 
     SECRET_KEY = INSECURE_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = None  # filled with SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # pre_ping replaces connections the database dropped (restart, failover) before use;
+    # hide_parameters keeps values (e-mail addresses, hashes) out of logged database errors.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "ky"
@@ -82,6 +84,10 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = "portal@localhost"
 
     PORTAL_NAME = "LSG Learning Portal"
+
+    # portal/logs.py: "text" lines for people, "json" lines for log collectors; on stderr.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
 
 def normalise_database_url(url: str) -> str:

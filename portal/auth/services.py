@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from portal.extensions import db
+from portal.logs import keyed_hash, security_log
 from portal.models import Role, User, new_session_token, utcnow
 
 RESET_SALT = "password-reset"
@@ -33,14 +34,20 @@ def hash_password(password: str) -> str:
 
 def password_matches(user: User, password: str) -> bool:
     """Check `password` against the user's hash, upgrading the hash if its cost changed."""
+    matches, upgraded = verify_password(user.password_hash, password)
+    if upgraded:
+        user.password_hash = upgraded
+    return matches
+
+
+def verify_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
+    """Whether `password` matches `stored_hash`, and a new hash if the cost settings changed."""
     hasher = password_hasher()
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
+        return False, None
+    return True, hasher.hash(password) if hasher.check_needs_rehash(stored_hash) else None
 
 
 def normalise_email(email: str) -> str:
@@ -85,17 +92,31 @@ class LoginResult:
 def authenticate(email: str, password: str) -> LoginResult:
     """Check credentials, counting failures per account and locking it after too many."""
     user = find_user_by_email(email)
+    # Hashing takes a good part of a second of CPU: no transaction is held meanwhile, so on
+    # SQLite (BEGIN IMMEDIATE) no other request waits for the write lock (benchmarks/load).
     if user is None:
+        db.session.rollback()
         _spend_hashing_time(password)
+        # A keyed hash, not the address: repeated guesses show up without the address in logs.
+        security_log.warning("Login failed: unknown e-mail %s", keyed_hash(normalise_email(email)))
         return LoginResult()
     if user.locked_until and user.locked_until > utcnow():
+        security_log.warning("Login refused: user %d is locked", user.id)
         return LoginResult(locked_minutes=_minutes_until(user.locked_until))
-    if not user.is_active or not password_matches(user, password):
+    stored_hash = user.password_hash
+    db.session.rollback()
+    matches, upgraded = verify_password(stored_hash, password)
+    # Reloaded in a new transaction: a password changed meanwhile makes the old one fail.
+    if not user.is_active or not matches or user.password_hash != stored_hash:
+        security_log.warning("Login failed: user %d", user.id)
         return LoginResult(locked_minutes=record_failed_login(user))
+    if upgraded:
+        user.password_hash = upgraded
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = utcnow()
     db.session.commit()
+    security_log.info("Login succeeded: user %d", user.id)
     return LoginResult(user=user)
 
 
@@ -115,6 +136,7 @@ def record_failed_login(user: User) -> int:
     user.locked_until = utcnow() + timedelta(minutes=minutes)
     user.failed_login_count = 0
     db.session.commit()
+    security_log.warning("Account locked: user %d for %d minutes", user.id, minutes)
     return minutes
 
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal.auth import forms, services
 from portal.extensions import db, limiter
 from portal.i18n import SESSION_KEY
+from portal.logs import security_log
 from portal.mail import send_mail
 from portal.urls import safe_next_url
 
@@ -84,6 +85,7 @@ def _login_failure_message(locked_minutes: int) -> str:
 def logout():
     """Log out and invalidate every session of this account."""
     language = current_user.language
+    security_log.info("Logout: user %d", current_user.id)
     services.end_all_sessions(current_user)
     logout_user()
     session.clear()

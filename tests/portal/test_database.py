@@ -138,3 +138,20 @@ def test_every_migration_upgrades_a_database_that_holds_data(app):
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
             assert connection.execute(text("SELECT count(*) FROM user_account")).scalar() == 1
         assert differences == []
+
+
+@pytest.mark.parametrize("start", ["base", *migration_path()[:-1]])
+def test_flask_db_upgrade_reaches_the_head_from_every_earlier_revision(app, start):
+    """`flask db upgrade` in one go, as an operator runs it, from an empty database and from each
+    earlier revision holding a row in every table (on PostgreSQL all steps share a transaction)."""
+    with app.app_context():
+        drop_everything()
+        if start != "base":
+            upgrade(revision=start)
+            fill_empty_tables({})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert differences == [] and head == migration_path()[-1]
