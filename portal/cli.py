@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 
 from portal import demo
 from portal.auth.services import create_user, find_user_by_email
+from portal.backup.cli import backup_cli
 from portal.config import PROJECT_ROOT
 from portal.models import Role
 from portal.reference_data import load_reference_data
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(translate)
+    app.cli.add_command(backup_cli)
 
 
 @click.command("init")
