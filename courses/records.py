@@ -56,7 +56,7 @@ def course_to_record(course: Course) -> dict:
         "organisation": course.organisation,
         "hours": plain_number(course.hours),
         "certificate": course.certificate,
-        "author": course.author.email if course.author else None,
+        "author": course.author.email if course.author and not course.author.is_deleted else None,
         "translations": texts_of(course, "course"),
         "sections": [section_to_record(section) for section in course.sections],
     }

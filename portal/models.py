@@ -4,6 +4,7 @@ import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String, TypeDecorator, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+#: Shown wherever the name of a deleted account would have been.
+DELETED_ACCOUNT = _l("Deleted account")
 
 
 def new_session_token() -> str:
@@ -138,6 +143,8 @@ class User(UserMixin, db.Model):
         UTCDateTime(), default=utcnow, server_default=func.now()
     )
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when the person deleted the account: the row stays, scrubbed, for statistics.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     region: Mapped[Region | None] = relationship()
     district: Mapped[District | None] = relationship()
@@ -147,9 +154,19 @@ class User(UserMixin, db.Model):
         return self.session_token
 
     @property
+    def is_deleted(self) -> bool:
+        """Whether the person deleted this account (only anonymous statistics remain)."""
+        return self.deleted_at is not None
+
+    @property
+    def display_name(self) -> str:
+        """The name to show others, or "Deleted account" once the account was deleted."""
+        return str(DELETED_ACCOUNT) if self.is_deleted else self.name
+
+    @property
     def is_active(self) -> bool:
-        """Deactivated accounts cannot log in (Flask-Login checks this)."""
-        return self.is_active_account
+        """Deactivated and deleted accounts cannot log in (Flask-Login checks this)."""
+        return self.is_active_account and self.deleted_at is None
 
     def has_role(self, role: str) -> bool:
         """Whether this account has `role` or a higher one."""

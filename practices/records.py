@@ -44,7 +44,7 @@ def practice_to_record(practice: Practice) -> dict:
         "year": practice.year,
         "year_end": practice.year_end,
         "status": practice.status,
-        "author": practice.author.email if practice.author else None,
+        "author": author_email(practice),
         "contact": {
             "organisation": practice.contact_organisation,
             "person": practice.contact_person,
@@ -59,6 +59,12 @@ def practice_to_record(practice: Practice) -> dict:
             for t in sorted(practice.translations, key=lambda t: LANGUAGES.index(t.language))
         },
     }
+
+
+def author_email(practice: Practice) -> str | None:
+    """The author's address, which identifies them on import; none for a deleted account."""
+    author = practice.author
+    return author.email if author is not None and not author.is_deleted else None
 
 
 def check_record(record) -> list[str]:

@@ -39,7 +39,7 @@ def enrol_by_email(course: Course, addresses: list[str], trainer: User) -> Enrol
             outcome.invalid.append(address)
             continue
         user = find_user_by_email(address)
-        if user is None:
+        if user is None or user.is_deleted:
             outcome.unknown.append(address)
         elif enrolment_of(user, course) is not None:
             outcome.already.append(address)

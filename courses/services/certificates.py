@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from courses.models import Certificate, Course, Enrolment
+from portal.audit import record_audit_event
 from portal.database import insert_once
 from portal.extensions import db
 from portal.models import User, utcnow
@@ -13,6 +14,9 @@ from portal.models import User, utcnow
 #: Letters and digits that cannot be mistaken for each other when read aloud or typed.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
+
+CERTIFICATE_REVOKED = "certificate.revoked"
+CERTIFICATE_REINSTATED = "certificate.reinstated"
 
 
 def new_code() -> str:
@@ -88,12 +92,29 @@ def revoke(certificate: Certificate, reason: str, by: User | None = None) -> Non
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason.strip()[:300]
     certificate.revoked_by_id = by.id if by is not None else None
+    record_audit_event(CERTIFICATE_REVOKED, by, certificate_holder(certificate), **ids(certificate))
     db.session.commit()
 
 
-def reinstate(certificate: Certificate) -> None:
+def reinstate(certificate: Certificate, by: User | None = None) -> None:
     """Make a revoked certificate valid again (a revocation made by mistake)."""
     certificate.revoked_at = None
     certificate.revoked_reason = ""
     certificate.revoked_by_id = None
+    holder = certificate_holder(certificate)
+    record_audit_event(CERTIFICATE_REINSTATED, by, holder, **ids(certificate))
     db.session.commit()
+
+
+def certificate_holder(certificate: Certificate) -> User | None:
+    """The account the certificate was issued to, if it still exists."""
+    return db.session.get(User, certificate.user_id) if certificate.user_id else None
+
+
+def ids(certificate: Certificate) -> dict:
+    """What the audit trail records of a certificate: identifiers, never the name."""
+    return {
+        "certificate_id": certificate.id,
+        "code": certificate.code,
+        "course_id": certificate.course_id,
+    }

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from courses.models import AttemptPolicy, Enrolment, Lesson, LessonProgress, QuizAttempt, Section
 from portal.extensions import db
-from portal.models import Region, User, utcnow
+from portal.models import DELETED_ACCOUNT, Region, User, utcnow
 
 ACTIVE_DAYS = 30
 NO_REGION = "none"  # the region filter's value for learners who gave no region
@@ -181,6 +181,7 @@ def enrolment_rows(scope: LearnerScope) -> list:
     query = select(
         Enrolment.user_id,
         User.name,
+        User.deleted_at,
         User.municipality,
         User.region_id,
         Enrolment.enrolled_at,
@@ -276,6 +277,11 @@ def quizzes_passed(scores: dict[int, int | None], quizzes: list[Lesson]) -> int:
     )
 
 
+def shown_name(record) -> str:
+    """The learner's name, or "Deleted account" for someone who deleted theirs."""
+    return str(DELETED_ACCOUNT) if record.deleted_at is not None else record.name
+
+
 def learner_rows(scope: LearnerScope, lessons: list[Lesson], region_names: dict) -> list:
     """One row per learner in scope: a fixed number of queries, however many learners."""
     readings = [lesson.id for lesson in lessons if lesson.required and not lesson.is_quiz]
@@ -288,7 +294,7 @@ def learner_rows(scope: LearnerScope, lessons: list[Lesson], region_names: dict)
         finished = done.get(record.user_id, 0) + quizzes_passed(quiz_scores, required_quizzes)
         row = LearnerRow(
             user_id=record.user_id,
-            name=record.name,
+            name=shown_name(record),
             municipality=record.municipality,
             region=region_names.get(record.region_id),
             enrolled_at=record.enrolled_at,

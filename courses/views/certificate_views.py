@@ -117,7 +117,7 @@ def reinstate_certificate(code: str):
         abort(400)
     if certificate.revoked_at is None:
         abort(409)
-    reinstate(certificate)
+    reinstate(certificate, current_user)
     current_app.logger.info(
         "Certificate %s reinstated by user %s", certificate.code, current_user.id
     )

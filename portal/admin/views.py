@@ -6,6 +6,13 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from portal.admin.forms import ROLE_LABELS, UserAdminForm
+from portal.audit import (
+    ACTIVATED,
+    DEACTIVATED,
+    REVIEWER_CHANGED,
+    ROLE_CHANGED,
+    record_audit_event,
+)
 from portal.auth.decorators import role_required
 from portal.auth.services import end_all_sessions
 from portal.extensions import db
@@ -55,6 +62,10 @@ def _users_query(query: str, role: str):
 def edit_user(user_id: int):
     """Change one account's role, activation and lock."""
     user = db.get_or_404(User, user_id)
+    if user.is_deleted:
+        # A deleted account stays deleted: reactivating it would revive a login with no owner.
+        status = 409 if request.method == "POST" else 200
+        return render_template("admin/user_edit.html", user=user, form=None), status
     form = UserAdminForm(
         data={"role": user.role, "active": user.is_active_account, "reviewer": user.is_reviewer}
     )
@@ -65,11 +76,12 @@ def edit_user(user_id: int):
         flash(_("You cannot remove your own administrator rights or deactivate yourself."), "error")
         return render_template("admin/user_edit.html", user=user, form=form), 422
     _apply_admin_changes(user, form)
-    flash(_("The account of %(name)s has been saved.", name=user.name), "success")
+    flash(_("The account of %(name)s has been saved.", name=user.display_name), "success")
     return redirect(url_for("admin.users"))
 
 
 def _apply_admin_changes(user: User, form: UserAdminForm) -> None:
+    _record_admin_changes(user, form)
     user.role = Role(form.role.data)
     user.is_reviewer = form.reviewer.data
     if form.unlock.data:
@@ -80,3 +92,17 @@ def _apply_admin_changes(user: User, form: UserAdminForm) -> None:
         end_all_sessions(user)
     user.is_active_account = form.active.data
     db.session.commit()
+
+
+def _record_admin_changes(user: User, form: UserAdminForm) -> None:
+    """Audit what the form changes, before the first commit, so change and record go together."""
+    admin = current_user._get_current_object()
+    if user.role != form.role.data:
+        record_audit_event(ROLE_CHANGED, admin, user, old=user.role, new=form.role.data)
+    if user.is_active_account != form.active.data:
+        action = ACTIVATED if form.active.data else DEACTIVATED
+        record_audit_event(action, admin, user)
+    if user.is_reviewer != form.reviewer.data:
+        record_audit_event(
+            REVIEWER_CHANGED, admin, user, old=user.is_reviewer, new=form.reviewer.data
+        )

@@ -7,6 +7,7 @@ truth and the Whoosh index follows its changelog (see engine.py and indexing.py)
 import os
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.search.changelog import take_pending
@@ -17,7 +18,8 @@ __all__ = ["SearchDocument", "SearchableType", "init_app", "register_searchable"
 
 def init_app(app: Flask) -> None:
     """Configure the index location, keep the index in step after changes, add routes and CLI."""
-    from portal.search import cli, views
+    from portal.privacy import register_personal_data
+    from portal.search import cli, personal_data, views
 
     if not app.config.get("SEARCH_INDEX_DIR"):
         app.config["SEARCH_INDEX_DIR"] = os.path.join(app.instance_path, "search-index")
@@ -26,6 +28,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
     app.cli.add_command(cli.search_cli)
+    register_personal_data(
+        app,
+        "search",
+        personal_data.export_searches,
+        personal_data.keep_searches,
+        personal_data.COVERS,
+        title=_l("Searches"),
+        description=personal_data.NOTE,
+        order=200,
+    )
 
 
 def apply_after_response(response):
