@@ -2,20 +2,17 @@
 
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import segno
-from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from portal.printable.fonts import REQUIRED_FONTS, PdfFontMissing, font_paths
+
 #: Setting → (font style in the PDF, default path). DejaVu Sans has ө ү ң and Cyrillic.
-FONT_SETTINGS = {
-    "CERTIFICATE_FONT": ("", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-    "CERTIFICATE_FONT_BOLD": ("B", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-}
+FONT_SETTINGS = {setting: (style, path) for style, (setting, path) in REQUIRED_FONTS.items()}
 FAMILY = "DejaVu"
 
 # Page geometry in millimetres (A4 landscape is 297 × 210).
@@ -32,8 +29,8 @@ MUTED = (84, 93, 107)
 ACCENT = (11, 95, 165)
 
 
-class CertificateFontMissing(RuntimeError):
-    """The font with Kyrgyz letters that certificates need is not installed."""
+#: The font with Kyrgyz letters is not installed (the lookup is shared with other PDFs).
+CertificateFontMissing = PdfFontMissing
 
 
 def render_certificate(certificate, url_root: str) -> bytes:
@@ -52,20 +49,6 @@ def render_certificate(certificate, url_root: str) -> bytes:
 def verification_url(url_root: str, code: str) -> str:
     """The absolute address of the certificate's public verification page."""
     return f"{url_root.rstrip('/')}/certificates/{code}"
-
-
-def font_paths() -> dict[str, str]:
-    """Font style → file, from the settings; CertificateFontMissing if a file is absent."""
-    paths = {}
-    for setting, (style, default) in FONT_SETTINGS.items():
-        path = current_app.config.get(setting, default) or default
-        if not Path(path).is_file():
-            raise CertificateFontMissing(
-                f"{setting}: no font file at {path} (install the Debian package "
-                f"fonts-dejavu-core, or set {setting} to a TTF font with Kyrgyz letters)"
-            )
-        paths[style] = path
-    return paths
 
 
 def new_document(fonts: dict[str, str], certificate) -> FPDF:
@@ -101,7 +84,7 @@ def draw_award(pdf: FPDF, certificate) -> None:
     draw_block(pdf, fitted(pdf, _("Municipal learning portal"), "", (10, 7), colour=MUTED))
     blocks = [
         fitted(pdf, _("Certificate").upper(), "B", (34, 16)),
-        fitted(pdf, certificate.learner_name, "B", (30, 10), max_lines=2, space=7),
+        fitted(pdf, awarded_to(certificate), "B", (30, 10), max_lines=2, space=7),
         fitted(pdf, _("has completed the course"), "", (13, 8), colour=MUTED, space=3),
         fitted(pdf, certificate.course_title, "B", (22, 10), 3, colour=ACCENT, space=3),
     ]
@@ -109,6 +92,11 @@ def draw_award(pdf: FPDF, certificate) -> None:
     pdf.set_y(pdf.get_y() + max(free, 0) / 2)
     for block in blocks:
         draw_block(pdf, block)
+
+
+def awarded_to(certificate) -> str:
+    """The learner's name, or a phrase when the name went with the learner's deleted account."""
+    return certificate.learner_name or _("Name not shown (account deleted)")
 
 
 def draw_facts(pdf: FPDF, certificate) -> None:
