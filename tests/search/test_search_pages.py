@@ -225,7 +225,7 @@ def test_completions_of_titles(client, library):
 def test_every_page_has_the_search_box_with_completion(client):
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'<input id="site-search"[^>]+list="search-suggestions"', page)
-    assert 'data-endpoint="/api/search/suggest"' in page and "search.js" in page
+    assert 'data-endpoint="/api/search/suggest"' in page and "portal.js" in page
     empty = client.get("/search").get_data(as_text=True)
     assert "names in Latin letters" in empty
 

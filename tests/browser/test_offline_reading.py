@@ -1,0 +1,101 @@
+"""Offline reading on a phone: a saved lesson opens without a connection, a completion pressed
+offline waits on the device and reaches the server once the connection is back, and what was
+typed in a form survives a submit that failed for want of a connection."""
+
+import time
+
+from playwright.sync_api import expect
+
+from courses.models import LessonProgress
+from portal.extensions import db
+from portal.models import Role
+from tests.browser.test_library_flow import log_in
+
+SLUG = "private-sector"
+
+
+def completed_lesson_ids(app, user_id: int) -> set[int]:
+    """Lessons the server has recorded as completed by the user."""
+    with app.app_context():
+        query = db.select(LessonProgress.lesson_id).filter_by(user_id=user_id)
+        return set(db.session.scalars(query))
+
+
+def wait_for_worker(page) -> None:
+    """Wait until the service worker controls the page and has the offline page in its cache
+    (the worker is registered once a page has loaded; the next page fills the cache)."""
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function(
+        "() => caches.match('/offline', {ignoreSearch: true}).then(Boolean)", polling=200
+    )
+
+
+def test_saved_lesson_opens_offline_and_queued_completion_is_sent(
+    app, live_server, page, make_user, make_course
+):
+    make_course(SLUG)
+    user_id, email = make_user(Role.LEARNER)
+    log_in(page, live_server, email)
+    page.goto(f"/courses/{SLUG}")
+    page.click("button:has-text('Enrol and start')")
+    lesson_url = page.url
+    page.goto(f"/courses/{SLUG}")
+    wait_for_worker(page)
+    save = page.locator("[data-save]")
+    expect(save).to_contain_text("Save for offline (")
+    save.click()
+    expect(page.locator(".offline-save [role=status]")).to_contain_text("Saved for offline")
+    expect(save).to_be_hidden()
+    expect(page.locator("[data-remove]")).to_be_visible()
+
+    page.context.set_offline(True)
+    page.goto(lesson_url)
+    expect(page.locator("h1")).to_have_text("Эмне үчүн?")
+    page.click("button:has-text('Mark as complete')")
+    expect(page.locator("#completion-queued")).to_be_visible()
+    assert completed_lesson_ids(app, user_id) == set()
+
+    page.context.set_offline(False)
+    deadline = time.monotonic() + 10
+    while not completed_lesson_ids(app, user_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(completed_lesson_ids(app, user_id)) == 1
+    expect(page.locator(".lesson-actions")).to_contain_text("Completed")
+
+
+def test_typed_text_survives_a_failed_submit_and_a_reload(app, live_server, page, make_user):
+    _user_id, email = make_user(Role.LEARNER)
+    log_in(page, live_server, email)
+    page.goto("/account/profile")
+    wait_for_worker(page)
+    page.fill("input[name=name]", "")
+    page.fill("input[name=name]", "Айгүл Токтогулова")
+
+    page.context.set_offline(True)
+    page.click("main form.stacked button[type=submit]")
+    expect(page.locator("[data-offline-page]")).to_be_visible()
+    page.context.set_offline(False)
+    page.goto("/account/profile")
+    page.reload()
+    expect(page.locator("input[name=name]")).to_have_value("Айгүл Токтогулова")
+
+
+def test_saved_practice_opens_offline_and_can_be_removed(live_server, page, make_practice):
+    make_practice("karakol-waste")
+    page.goto("/practices/karakol-waste")
+    wait_for_worker(page)
+    page.click("[data-save]")
+    expect(page.locator(".offline-save [role=status]")).to_contain_text("Saved for offline")
+
+    page.context.set_offline(True)
+    page.goto("/practices/karakol-waste")
+    expect(page.locator("h1")).to_contain_text("Караколдо")
+    page.goto("/practices/")
+    expect(page.locator("[data-offline-page]")).to_be_visible()
+
+    page.context.set_offline(False)
+    page.goto("/practices/karakol-waste")
+    page.click("[data-remove]")
+    expect(page.locator("[data-save]")).to_be_visible()
+    assert not page.evaluate("() => caches.has('offline-practice-karakol-waste')")
