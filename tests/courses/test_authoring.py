@@ -132,7 +132,7 @@ def test_edit_preview_and_errors_keep_the_editor(client, login_as):
     login_as(Role.TRAINER)
     create_course(client)
     preview = post_form(client, "/courses/budget-basics/edit", course_form(preview="1"))
-    assert preview.status_code == 200 and "<h3>Башы</h3>" in preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "<h2>Башы</h2>" in preview.get_data(as_text=True)
     wrong = post_form(client, "/courses/budget-basics/edit", course_form(slug="mine"))
     assert wrong.status_code == 422
     assert "This web address is taken." in wrong.get_data(as_text=True)

@@ -90,7 +90,7 @@ def test_lesson_preview_and_bad_input(app, client, login_as, make_course):
     make_course("private-sector", author_id=trainer_id)
     lesson_id = lesson_ids(app)["why"]
     preview = post_form(client, edit_url(lesson_id), reading_form(preview="1"))
-    assert preview.status_code == 200 and "<h3>Себеп</h3>" in preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "<h2>Себеп</h2>" in preview.get_data(as_text=True)
     assert stored_lesson(app, lesson_id)["minutes"] == 10
     cases = [
         ({"minutes": "-5"}, "Number must be between 0 and 600."),

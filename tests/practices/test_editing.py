@@ -54,7 +54,7 @@ def test_preview_renders_markdown_and_saves_nothing(app, client, login_as):
     login_as(Role.TRAINER)
     response = post_form(client, "/practices/new", NEW_PRACTICE | {"preview": "1"})
     assert response.status_code == 200
-    assert "<h3>Эмне кылынды</h3>" in response.get_data(as_text=True)
+    assert "<h2>Эмне кылынды</h2>" in response.get_data(as_text=True)
     assert practice(app) is None
 
 

@@ -73,7 +73,7 @@ def test_markdown_body_is_rendered_and_sanitised(client, make_practice):
     body = "## Plan\n\n<script>alert(1)</script> [x](javascript:alert(1)) **bold**"
     make_practice("md", translations={"en": {"title": "Markdown", "body": body}})
     page = client.get("/practices/md").get_data(as_text=True)
-    assert "<h3>Plan</h3>" in page and "<strong>bold</strong>" in page
+    assert "<h2>Plan</h2>" in page and "<strong>bold</strong>" in page
     assert "<script>alert(1)" not in page and 'href="javascript' not in page
 
 
