@@ -35,7 +35,7 @@ def write_practice(page, base_url, tmp_path):
     page.fill("textarea[name=ru-summary]", "Частная компания отремонтировала фонари.")
     page.fill("textarea[name=ru-body]", "## Что сделали\n\nОтремонтировали **фонари**.")
     page.click("button[name=preview]")
-    expect(page.locator(".preview h3", has_text="Что сделали")).to_be_visible()
+    expect(page.locator(".preview h2", has_text="Что сделали")).to_be_visible()
     page.click("button[name=save]")
     expect(page.locator(".flash-success")).to_be_visible()
     report = tmp_path / "contract.pdf"
