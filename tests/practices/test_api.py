@@ -52,3 +52,15 @@ def test_openapi_document_is_valid(client):
         spec = response.get_json()
     validate(spec)
     assert {"/api/practices", "/api/practices/{slug}"} <= set(spec["paths"])
+
+
+def test_every_operation_documents_the_400_it_answers(client):
+    # Found by tests/reliability/test_openapi_fuzz.py: any operation refuses a NUL character
+    # with a JSON 400, which the description did not list.
+    with client.get("/api/openapi.json") as response:
+        spec = response.get_json()
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"], (method, path)
+    response = client.get("/api/practices?topic=a%00b")
+    assert response.status_code == 400 and response.get_json()["error"]
