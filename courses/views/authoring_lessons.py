@@ -15,6 +15,7 @@ from courses.views.authoring_common import editable_course, editable_lesson, pre
 from courses.views.helpers import child_of
 from portal.auth.decorators import role_required
 from portal.cards import cards
+from portal.extensions import db
 from portal.i18n import current_language
 from portal.models import Role
 from portal.uploads import UploadRejected, store_upload, store_video_upload
@@ -147,14 +148,16 @@ def upload_video(slug: str, lesson_id: int):
     course, lesson = editable_lesson(slug, lesson_id)
     if lesson.kind != LessonKind.VIDEO:
         abort(400)
-    form = VideoForm()
+    form, status = VideoForm(), 422
     if form.validate_on_submit():
         try:
             stored = store_video_upload(form.video.data)
         except UploadRejected as rejection:
+            db.session.rollback()
             form.video.errors.append(str(rejection))
+            status = rejection.status
     if form.errors:
-        return render_after_upload(course, lesson, video_form=form)
+        return render_after_upload(course, lesson, status=status, video_form=form)
     authoring.set_video(lesson, stored)
     flash(_("The video has been uploaded."), "success")
     return redirect(url_for("courses.edit_lesson", slug=slug, lesson_id=lesson.id), 303)
@@ -175,14 +178,16 @@ def remove_video(slug: str, lesson_id: int):
 def upload_lesson_file(slug: str, lesson_id: int):
     """Attach a checked PDF, DOCX, XLSX, JPG or PNG file to a lesson."""
     course, lesson = editable_lesson(slug, lesson_id)
-    form = LessonFileForm()
+    form, status = LessonFileForm(), 422
     if form.validate_on_submit():
         try:
             stored = store_upload(form.file.data, LESSON_FILE_TYPES)
         except UploadRejected as rejection:
+            db.session.rollback()
             form.file.errors.append(str(rejection))
+            status = rejection.status
     if form.errors:
-        return render_after_upload(course, lesson, file_form=form)
+        return render_after_upload(course, lesson, status=status, file_form=form)
     title = (form.title.data or "").strip() or file_title(form.file.data.filename)
     authoring.attach_file(lesson, stored, title)
     flash(_("The file has been attached."), "success")

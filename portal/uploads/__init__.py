@@ -16,19 +16,21 @@ from portal.config import ConfigurationError, DefaultConfig
 from portal.extensions import db
 from portal.uploads.checks import (
     KNOWN_EXTENSIONS,
-    SAVE_FAILED,
     VIDEO_EXTENSIONS,
     CheckedContent,
+    UploadNotSaved,
     UploadRejected,
     allowed_extension,
     check_content,
     read_limited,
 )
 from portal.uploads.media import send_stored_media, store_video_upload
-from portal.uploads.models import StoredFile
+from portal.uploads.models import StoredFile, StoredFileVariant
+from portal.uploads.variants import make_variants_quietly, requested_variant
 
 __all__ = [
     "StoredFile",
+    "UploadNotSaved",
     "UploadRejected",
     "init_app",
     "send_stored_file",
@@ -68,6 +70,16 @@ def init_app(app: Flask) -> None:
             "UPLOAD_MAX_BYTES must be smaller than MAX_CONTENT_LENGTH, or users get a bare 413 "
             "instead of the upload size message."
         )
+    register_pictures(app)
+
+
+def register_pictures(app: Flask) -> None:
+    """Add `flask uploads make-variants` and the `picture` template function."""
+    from portal.uploads.cli import uploads_cli
+    from portal.uploads.pictures import picture
+
+    app.cli.add_command(uploads_cli)
+    app.jinja_env.globals["picture"] = picture
 
 
 def store_upload(file_storage: FileStorage, allowed: set[str]) -> StoredFile:
@@ -78,7 +90,10 @@ def store_upload(file_storage: FileStorage, allowed: set[str]) -> StoredFile:
     config = current_app.config
     extension = allowed_extension(file_storage.filename, allowed)
     data = read_limited(file_storage.stream, config["UPLOAD_MAX_BYTES"])
-    return save_content(check_content(data, extension, config))
+    stored = save_content(check_content(data, extension, config))
+    if stored.kind == "image":
+        make_variants_quietly(stored)
+    return stored
 
 
 def save_content(content: CheckedContent) -> StoredFile:
@@ -145,7 +160,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as error:
         discard(temporary)
         current_app.logger.error("Could not store upload %s: %s", path.name, error)
-        raise UploadRejected(SAVE_FAILED) from error
+        raise UploadNotSaved(error) from error
     except BaseException:
         discard(temporary)
         raise
@@ -158,7 +173,7 @@ def discard(temporary: Path | None) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def stored_file_path(stored: StoredFile) -> Path:
+def stored_file_path(stored: StoredFile | StoredFileVariant) -> Path:
     """Where the bytes of `stored` live: UPLOAD_DIR/ab/cd/<sha256>.<extension>."""
     sha256 = stored.sha256 or ""
     if not SHA256_HEX.fullmatch(sha256) or stored.extension not in KNOWN_EXTENSIONS:
@@ -171,22 +186,31 @@ def stored_file_path(stored: StoredFile) -> Path:
     return path
 
 
-def send_stored_file(stored: StoredFile, download_name: str, inline: bool = False) -> Response:
-    """Send a stored file as an attachment (images inline if asked), sandboxed, cached a year."""
+def send_stored_file(
+    stored: StoredFile, download_name: str, inline: bool = False, public: bool = False
+) -> Response:
+    """Send a stored file as an attachment (images inline if asked), sandboxed, cached a year;
+    ?width=…&format=… in the request asks for one of an image's web sizes instead.
+
+    Only `public` files (anyone may read them) may be kept by shared caches such as proxies.
+    """
+    served = requested_variant(stored) or stored
     try:
         response = send_file(
-            stored_file_path(stored),
-            mimetype=stored.content_type,
-            as_attachment=not (inline and stored.kind == "image"),
-            download_name=safe_download_name(download_name, stored.extension),
+            stored_file_path(served),
+            mimetype=served.content_type,
+            as_attachment=served is stored and not (inline and stored.kind == "image"),
+            download_name=safe_download_name(download_name, served.extension),
             max_age=ONE_YEAR_SECONDS,
-            etag=stored.sha256,
+            etag=served.sha256,
         )
     except FileNotFoundError:
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = SANDBOX_POLICY
     response.cache_control.immutable = True  # the URL's content never changes
+    response.cache_control.public = public
+    response.cache_control.private = not public
     return response
 
 

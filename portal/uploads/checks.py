@@ -1,7 +1,9 @@
 """What an upload really is: size, extension and content checks, and image re-encoding."""
 
+import errno
 import io
 import re
+import stat
 import struct
 import warnings
 import zipfile
@@ -54,8 +56,15 @@ UNSAFE_ARCHIVE = _l(
 SAVE_FAILED = _l("The file could not be saved. Please try again later.")
 
 
+#: Errors of a full disk or quota: the server lacks room, the file is not at fault.
+NO_ROOM_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
 class UploadRejected(Exception):
-    """An upload the portal refuses; `message` is shown to the user in their language."""
+    """An upload the portal refuses; `message` is shown to the user in their language, with
+    the HTTP `status` of the page that shows it."""
+
+    status = 422
 
     def __init__(self, message) -> None:
         super().__init__(message)
@@ -63,6 +72,15 @@ class UploadRejected(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class UploadNotSaved(UploadRejected):
+    """A good upload the server could not write: 507 when the disk or quota is full (so
+    monitoring sees it), 500 for other write errors."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(SAVE_FAILED)
+        self.status = 507 if error.errno in NO_ROOM_ERRORS else 500
 
 
 @dataclass(frozen=True)
@@ -144,7 +162,7 @@ def check_office_document(data: bytes, extension: str, max_unzipped: int) -> Non
 
 
 def check_zip_entries(entries: list[zipfile.ZipInfo], max_unzipped: int) -> None:
-    """Refuse zip bombs and path tricks: entry count, total size, ratio, names."""
+    """Refuse zip bombs and path tricks: entry count, total size, ratio, names, symlinks."""
     unzipped_bytes = 0
     for entry in entries:
         unzipped_bytes += entry.file_size
@@ -155,6 +173,7 @@ def check_zip_entries(entries: list[zipfile.ZipInfo], max_unzipped: int) -> None
                 and compression_ratio(entry) > MAX_COMPRESSION_RATIO
             )
             or is_unsafe_member_name(entry.filename)
+            or is_symlink(entry)
         ):
             raise UploadRejected(UNSAFE_ARCHIVE)
     if len(entries) > MAX_ZIP_ENTRIES:
@@ -166,6 +185,12 @@ def compression_ratio(entry: zipfile.ZipInfo) -> float:
     if entry.file_size == 0:
         return 0.0
     return entry.file_size / entry.compress_size if entry.compress_size else float("inf")
+
+
+def is_symlink(entry: zipfile.ZipInfo) -> bool:
+    """A member that unpacks to a symbolic link (Unix mode in the external attributes): it
+    could point an unpacking tool, or a later member of the same name, anywhere on disk."""
+    return stat.S_ISLNK(entry.external_attr >> 16)
 
 
 def is_unsafe_member_name(name: str) -> bool:

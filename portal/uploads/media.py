@@ -14,7 +14,13 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from portal.extensions import db
-from portal.uploads.checks import MIB, UploadRejected, allowed_extension, not_valid
+from portal.uploads.checks import (
+    MIB,
+    UploadNotSaved,
+    UploadRejected,
+    allowed_extension,
+    not_valid,
+)
 from portal.uploads.models import StoredFile
 
 VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
@@ -35,8 +41,11 @@ def store_video_upload(file_storage: FileStorage) -> StoredFile:
 
     extension = allowed_extension(file_storage.filename, set(VIDEO_TYPES))
     root = Path(current_app.config["UPLOAD_DIR"])
-    root.mkdir(parents=True, exist_ok=True)
-    temporary, sha256, size = stream_to_temporary(file_storage, root, extension)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        temporary, sha256, size = stream_to_temporary(file_storage, root, extension)
+    except OSError as error:
+        raise not_saved(error, "a video") from error
     try:
         stored = find_stored_file(sha256) or StoredFile(
             sha256=sha256,
@@ -47,13 +56,21 @@ def store_video_upload(file_storage: FileStorage) -> StoredFile:
             text="",
         )
         path = stored_file_path(stored)
-        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(temporary, 0o644)  # mkstemp makes 0600; a front-end server may serve it
             os.replace(temporary, path)
-            os.chmod(path, 0o644)
+    except OSError as error:
+        raise not_saved(error, sha256) from error
     finally:
         temporary.unlink(missing_ok=True)
     return stored if stored.id is not None else add_stored_file(stored)
+
+
+def not_saved(error: OSError, what: str) -> UploadNotSaved:
+    """Log a write error (a full disk, most likely) and make it the user's message."""
+    current_app.logger.error("Could not store upload %s: %s", what, error)
+    return UploadNotSaved(error)
 
 
 def stream_to_temporary(file_storage: FileStorage, root: Path, extension: str):
@@ -107,5 +124,8 @@ def send_stored_media(stored: StoredFile, name: str, download: bool = False) -> 
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Accept-Ranges"] = "bytes"
+    # Lesson videos are for enrolled learners: browsers may keep them, shared caches may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
     db.session.rollback()  # nothing to write; end the read transaction before streaming
     return response

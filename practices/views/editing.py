@@ -226,15 +226,22 @@ def upload_attachment(slug: str):
     form = AttachmentForm()
     if not form.validate_on_submit():
         flash(_("Choose a file to upload."), "error")
-        return _render_editor(PracticeForm(data=form_data(practice)), practice)[0], 422
+        return _render_editor(saved_practice_form(practice), practice)[0], 422
     try:
         stored = store_upload(form.file.data, ATTACHMENT_TYPES)
     except UploadRejected as rejection:
+        db.session.rollback()
         flash(str(rejection), "error")
-        return _render_editor(PracticeForm(data=form_data(practice)), practice)[0], 422
+        # The attachment form is shown again with the title the trainer typed.
+        return _render_editor(saved_practice_form(practice), practice)[0], rejection.status
     _attach(practice, stored, form)
     flash(_("The file has been attached."), "success")
     return redirect(url_for("practices.edit", slug=slug) + "#files")
+
+
+def saved_practice_form(practice: Practice) -> PracticeForm:
+    """The editor's fields as saved (not from the posted upload form, which lacks them)."""
+    return PracticeForm(formdata=None, data=form_data(practice))
 
 
 def _attach(practice: Practice, stored, form: AttachmentForm) -> None:

@@ -51,6 +51,11 @@ def visible_practice(slug: str) -> Practice:
     abort(404)
 
 
+def is_public(practice: Practice) -> bool:
+    """Whether anyone may read the practice, so shared caches may keep its files."""
+    return practice.status in (Status.PUBLISHED, Status.ARCHIVED)
+
+
 def child_or_404(model, item_id: int, practice: Practice):
     """The `model` row `item_id` if it belongs to `practice` (ids of other practices: 404)."""
     item = db.session.get(model, item_id)
@@ -103,9 +108,12 @@ def render_detail(practice: Practice, replication_form: ReplicationForm, status:
 @bp.route("/<slug>/files/<int:attachment_id>")
 def attachment(slug: str, attachment_id: int):
     """Download a file attached to a practice."""
-    item = child_or_404(PracticeAttachment, attachment_id, visible_practice(slug))
+    practice = visible_practice(slug)
+    item = child_or_404(PracticeAttachment, attachment_id, practice)
     extension = item.stored_file.extension
-    return send_stored_file(item.stored_file, download_name=f"{item.title}.{extension}")
+    return send_stored_file(
+        item.stored_file, download_name=f"{item.title}.{extension}", public=is_public(practice)
+    )
 
 
 @bp.route("/<slug>/cover")
@@ -115,7 +123,10 @@ def cover(slug: str):
     if practice.cover is None:
         abort(404)
     return send_stored_file(
-        practice.cover, download_name=f"{slug}.{practice.cover.extension}", inline=True
+        practice.cover,
+        download_name=f"{slug}.{practice.cover.extension}",
+        inline=True,
+        public=is_public(practice),
     )
 
 

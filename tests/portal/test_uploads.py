@@ -4,6 +4,7 @@ import errno
 import hashlib
 import io
 import os
+import stat
 import struct
 import tracemalloc
 import zipfile
@@ -138,6 +139,16 @@ def rejection(app, data: bytes, filename: str, allowed=EVERYTHING, language="en"
 
 def files_under(folder) -> list:
     return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def stored_paths(app) -> list:
+    """Every file the database knows of: originals and the web sizes of images."""
+    with app.app_context():
+        rows = db.session.execute(db.select(StoredFile)).scalars().all()
+        every = [stored_file_path(r) for r in rows] + [
+            stored_file_path(v) for r in rows for v in r.variants
+        ]
+        return sorted(set(every))
 
 
 def stored_rows(app) -> list[StoredFile]:
@@ -306,6 +317,21 @@ def test_archive_names_that_escape_are_refused(app, upload_dir, member):
     assert files_under(upload_dir) == []
 
 
+def test_archive_symlinks_are_refused(app, upload_dir):
+    # Found by tests/reliability/test_upload_corpus.py: a DOCX may carry a member that an
+    # unpacking tool would turn into a symbolic link to anywhere on disk.
+    link = zipfile.ZipInfo("word/media/image1.png")
+    link.create_system = 3  # Unix: the mode in the upper external attribute bits counts
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in DOCX_PARTS.items():
+            archive.writestr(name, content)
+        archive.writestr(link, "/etc/passwd")
+    assert rejection(app, buffer.getvalue(), "linked.docx") == UNSAFE_ARCHIVE
+    assert files_under(upload_dir) == []
+
+
 def test_archive_unpacking_to_too_much_is_refused(app, upload_dir):
     app.config["UPLOAD_MAX_UNZIPPED_BYTES"] = 10_000
     data = zip_bytes(DOCX_PARTS | {"word/media/big.bin": bytes(20_000)}, zipfile.ZIP_STORED)
@@ -393,7 +419,8 @@ def test_photo_is_reencoded_upright_small_and_without_metadata(app, upload_dir):
     with Image.open(io.BytesIO(saved)) as image:
         assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (1067, 1600))
         assert not image.getexif()
-    assert files_under(upload_dir) == [stored_file_path_in(upload_dir, stored)]
+    assert stored_file_path_in(upload_dir, stored) in files_under(upload_dir)
+    assert files_under(upload_dir) == stored_paths(app)  # the original and its web sizes
 
 
 def stored_file_path_in(upload_dir, stored: StoredFile):
@@ -470,7 +497,7 @@ def test_same_content_twice_is_one_row_and_one_file(app, upload_dir):
     second = upload(app, photo, "copy of a.jpeg")
     assert first == second
     assert len(stored_rows(app)) == 1
-    assert len(files_under(upload_dir)) == 1
+    assert files_under(upload_dir) == stored_paths(app)  # its web sizes only once, too
 
 
 def test_a_lost_file_is_written_again_for_its_existing_row(app, upload_dir):
@@ -519,6 +546,7 @@ def test_download_is_a_sandboxed_attachment_cached_for_a_year(app, client):
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response.cache_control.max_age == 31536000
     assert response.cache_control.immutable
+    assert response.cache_control.private and not response.cache_control.public
     sha256 = hashlib.sha256(MINIMAL_PDF).hexdigest()
     assert response.headers["ETag"] == f'"{sha256}"'
     revisit = fetch(client, f"/test-files/{file_id}", headers={"If-None-Match": f'"{sha256}"'})

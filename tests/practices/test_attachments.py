@@ -46,6 +46,7 @@ def test_attach_a_pdf_and_download_it(app, client, login_as, make_practice):
         assert download.status_code == 200 and download.data == PDF
         assert download.headers["X-Content-Type-Options"] == "nosniff"
         assert "attachment" in download.headers["Content-Disposition"]
+        assert download.cache_control.public  # a published practice's files may be cached
 
 
 def test_bad_uploads_get_a_message_and_leave_nothing(app, client, login_as, make_practice):
