@@ -1,14 +1,22 @@
 """Database set-up: one SQLAlchemy engine, SQLite tuned for several writers at once."""
 
 import sqlite3
+from contextlib import contextmanager
 
-from flask import Flask
+from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from portal.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Seconds to wait for PostgreSQL to accept a connection: a server that does not answer gives a
+#: 503 page this soon, well before gunicorn's worker timeout, instead of hanging the worker.
+POSTGRES_CONNECT_TIMEOUT = 5
+#: Requests that never write, except statistics inside `writing()`
+#: (tests/portal/test_read_only_requests.py).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MODE_KEY, READING, WRITING = "database_transaction_mode", "reading", "writing"
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +26,13 @@ def init_app(app: Flask) -> None:
     import portal.search.changelog  # noqa: F401  (writes changelog rows with every change)
     import portal.search.models  # noqa: F401
     import portal.uploads.models  # noqa: F401
+
+
+@event.listens_for(Engine, "do_connect")
+def _limit_postgres_connect_time(dialect, _conn_rec, _cargs, cparams) -> None:
+    # A connect_timeout in the database URL wins.
+    if dialect.name == "postgresql":
+        cparams.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
 
 
 @event.listens_for(Engine, "connect")
@@ -43,11 +58,51 @@ def unicode_lower(value):
 
 
 @event.listens_for(Engine, "begin")
-def _begin_immediate_on_sqlite(connection) -> None:
-    # A deferred transaction that later writes can fail without waiting for the busy
-    # timeout; taking the write lock up front makes concurrent writers wait their turn.
+def _begin_on_sqlite(connection) -> None:
+    # A deferred transaction that later writes fails at once, without the busy timeout, when
+    # another connection wrote meanwhile; taking the write lock up front (BEGIN IMMEDIATE) makes
+    # concurrent writers wait their turn. Requests that only read begin deferred: in WAL mode
+    # they then hold no lock at all. (Measured in benchmarks/load: with every GET holding the
+    # write lock until its page was rendered, four workers served one request at a time.)
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if reads_only() else "BEGIN IMMEDIATE")
+
+
+def reads_only() -> bool:
+    """Whether the transaction beginning now only reads: in a `reading()` block, or in a request
+    that does not write (GET, HEAD) outside a `writing()` block."""
+    mode = g.get(MODE_KEY) if has_app_context() else None
+    if mode is not None:
+        return mode == READING
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+@contextmanager
+def writing():
+    """A write in a request that otherwise only reads (a GET's statistics): the read
+    transaction ends first, so the write starts a transaction of its own that waits its turn
+    for the write lock on SQLite. The block commits or rolls back itself."""
+    db.session.commit()  # nothing to write: it only ends the read transaction
+    with _transaction_mode(WRITING):
+        yield
+
+
+@contextmanager
+def reading():
+    """Reads that must not hold SQLite's write lock (the search applier loading hundreds of
+    documents): a transaction begun in the block is deferred; the block must end it."""
+    with _transaction_mode(READING):
+        yield
+
+
+@contextmanager
+def _transaction_mode(mode: str):
+    before = g.get(MODE_KEY)
+    setattr(g, MODE_KEY, mode)
+    try:
+        yield
+    finally:
+        setattr(g, MODE_KEY, before)
 
 
 def insert_once(model, values: dict, unique_columns: list[str]) -> bool:

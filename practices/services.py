@@ -8,7 +8,7 @@ from flask_babel import get_timezone
 from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.database import insert_or_add
+from portal.database import insert_or_add, writing
 from portal.extensions import db
 from portal.models import User, utcnow
 from portal.signals import content_changed
@@ -218,8 +218,9 @@ def count_view(practice_id: int, day: date | None = None) -> bool:
     """
     values = {"practice_id": practice_id, "day": day or bishkek_today(), "views": 1}
     try:
-        insert_or_add(PracticeViewCount, values, ["practice_id", "day"], "views")
-        db.session.commit()
+        with writing():
+            insert_or_add(PracticeViewCount, values, ["practice_id", "day"], "views")
+            db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("Could not count a view of practice %s", practice_id)

@@ -7,8 +7,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
+from portal.health import describe_database_error, is_database_unavailable
 from portal.models import utcnow
 from portal.search import engine
 from portal.search.models import SearchChange
@@ -57,21 +59,38 @@ def status_command() -> None:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between rounds.")
 def apply_command(follow: bool, interval: float) -> None:
     """Apply the changelog rows the index has not seen yet (and prune old ones)."""
+    if not follow:
+        apply_once(follow)
+        return
     while True:
-        report = engine.apply_changes()
-        if report is None:
-            click.echo("Another process is updating the index; it applies the same rows.")
-        elif report.rows or not follow:
+        try:
+            apply_once(follow)
+        except DBAPIError as error:
+            # A follower outlives a database restart: the rows wait in the database.
+            if not is_database_unavailable(error):
+                raise
+            db.session.rollback()
             click.echo(
-                f"Applied {report.rows} change(s) to {report.entities} entity(ies); "
-                f"index at {report.watermark}."
+                f"The database cannot be reached ({describe_database_error(error)}); "
+                f"trying again in {interval:g} s.",
+                err=True,
             )
-        pruned = prune_changelog()
-        if pruned:
-            click.echo(f"Pruned {pruned} changelog row(s).")
-        if not follow:
-            return
         time.sleep(interval)
+
+
+def apply_once(follow: bool) -> None:
+    """One round of `search apply`: apply the changelog, prune old rows, say what was done."""
+    report = engine.apply_changes()
+    if report is None:
+        click.echo("Another process is updating the index; it applies the same rows.")
+    elif report.rows or not follow:
+        click.echo(
+            f"Applied {report.rows} change(s) to {report.entities} entity(ies); "
+            f"index at {report.watermark}."
+        )
+    pruned = prune_changelog()
+    if pruned:
+        click.echo(f"Pruned {pruned} changelog row(s).")
 
 
 def prune_changelog() -> int:

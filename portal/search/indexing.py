@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
+from portal.database import reading
 from portal.extensions import db
 from portal.models import utcnow
 from portal.search.analysis import FAMILIES, analyse_text, folded_words
@@ -108,8 +109,9 @@ def replace_entities(writer, kind: str, entity_ids: Iterable[int], fresh: bool =
     """
     searchable = searchable_type(kind)
     ids = sorted(set(entity_ids))
-    documents = searchable.documents(ids) if searchable else {}
-    db.session.rollback()  # the documents are plain data: hold no database lock while indexing
+    with reading():  # on SQLite, writers need not wait while hundreds of documents load
+        documents = searchable.documents(ids) if searchable else {}
+        db.session.rollback()  # the documents are plain data: hold no transaction while indexing
     vocabulary = Vocabulary()
     added = 0
     for entity_id in ids:
@@ -132,13 +134,16 @@ class ApplyReport:
     rounds: int = 0
 
 
-def pending_rows(after: int) -> list[SearchChange]:
-    """Changelog rows past the watermark, oldest first."""
-    query = select(SearchChange).where(SearchChange.id > after).order_by(SearchChange.id)
-    return list(db.session.execute(query.limit(BATCH)).scalars())
+def pending_rows(after: int) -> list[Row]:
+    """Changelog rows past the watermark, oldest first, as plain rows: ORM objects would expire
+    with the rollback that follows and reload one by one, each reload opening a transaction
+    (on SQLite holding the write lock) for the rest of the indexing and the index commit."""
+    columns = (SearchChange.id, SearchChange.kind, SearchChange.entity_id, SearchChange.created_at)
+    query = select(*columns).where(SearchChange.id > after).order_by(SearchChange.id)
+    return list(db.session.execute(query.limit(BATCH)).all())
 
 
-def safe_watermark(watermark: int, rows: list[SearchChange]) -> int:
+def safe_watermark(watermark: int, rows: list[Row]) -> int:
     """The highest id up to which no row can still appear (see GAP_GRACE)."""
     now = utcnow()
     for row in rows:
@@ -148,9 +153,20 @@ def safe_watermark(watermark: int, rows: list[SearchChange]) -> int:
     return watermark
 
 
+def has_pending_rows(after: int) -> bool:
+    """Whether the changelog has rows past the watermark."""
+    query = select(SearchChange.id).where(SearchChange.id > after).limit(1)
+    return db.session.scalar(query) is not None
+
+
 def apply_changelog(search_index: SearchIndex, timeout: float) -> ApplyReport:
     """Bring the index up to the database's changelog; safe to run in any number of processes."""
-    report = ApplyReport()
+    report = ApplyReport(watermark=search_index.watermark())
+    pending = has_pending_rows(report.watermark)
+    db.session.rollback()
+    if not pending:
+        # Committing anyway would make every worker reopen its searcher and lose its caches.
+        return report
     with search_index.writer(timeout) as writer:
         watermark = search_index.watermark()
         while True:
@@ -171,7 +187,7 @@ def apply_changelog(search_index: SearchIndex, timeout: float) -> ApplyReport:
     return report
 
 
-def apply_rows(writer, rows: list[SearchChange]) -> int:
+def apply_rows(writer, rows: list[Row]) -> int:
     """Reindex every entity named in the rows once; return how many entities."""
     by_kind: dict[str, set[int]] = {}
     for row in rows:

@@ -3,6 +3,7 @@
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal.database import writing
 from portal.extensions import db
 from portal.search.models import SearchQuery
 
@@ -14,17 +15,18 @@ def log_search(text: str, language: str, results: int, duration_ms: int, source:
     """Store one search (normalised text, interface language, result count, time taken)."""
     if not text or not current_app.config["SEARCH_LOG_QUERIES"]:
         return
-    db.session.add(
-        SearchQuery(
-            text=text[:MAX_LOGGED_CHARS],
-            language=language,
-            results=results,
-            duration_ms=duration_ms,
-            source=source,
-        )
-    )
     try:
-        db.session.commit()
+        with writing():
+            db.session.add(
+                SearchQuery(
+                    text=text[:MAX_LOGGED_CHARS],
+                    language=language,
+                    results=results,
+                    duration_ms=duration_ms,
+                    source=source,
+                )
+            )
+            db.session.commit()
     except SQLAlchemyError:
         # A lost log line must never cost the visitor their results.
         db.session.rollback()

@@ -148,6 +148,19 @@ def test_apply_is_idempotent_and_catches_up_after_missed_changes(app, make_pract
     assert in_step(app)
 
 
+def test_applying_with_nothing_new_leaves_the_index_untouched(app, make_practice):
+    # A follower applies every two seconds; a commit each time would make every web worker
+    # reopen its searcher and start cold (measured under load: search p50 rose to 0.8 s).
+    make_practice("karakol-waste")
+    with app.app_context():
+        engine.apply_changes()
+        generation = engine.search_index().open().latest_generation()
+        report = engine.apply_changes()
+        assert report.rows == 0
+        assert report.watermark == db.session.scalar(select(func.max(SearchChange.id)))
+        assert engine.search_index().open().latest_generation() == generation
+
+
 def test_old_changelog_rows_are_pruned(app, runner, make_practice):
     from datetime import timedelta
 
