@@ -21,12 +21,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portal import (
+        assets,
+        audit,
         auth,
         cli,
         database,
         errors,
+        health,
         i18n,
+        logs,
         mail,
+        offline,
+        privacy,
         reports,
         search,
         security,
@@ -37,7 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.admin import views as admin_views
     from portal.extensions import csrf, db, limiter, migrate
 
+    logs.init_app(app)
     database.init_app(app)
+    assets.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -49,10 +57,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     uploads.init_app(app)
     search.init_app(app)
     reports.init_app(app)
+    privacy.init_app(app)
+    offline.init_app(app)
+    audit.init_app(app)
     errors.init_app(app)
     trust_reverse_proxy(app)
     cli.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(auth.views.bp)
     app.register_blueprint(admin_views.bp)
 
@@ -62,6 +74,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     courses.init_app(app)
     practices.init_app(app)
     return app
+
+
+def reset_after_fork(app: Flask) -> None:
+    """Give a newly forked worker its own database connections and search index files."""
+    from portal.extensions import db
+    from portal.search.engine import EXTENSION_KEY
+
+    with app.app_context():
+        for engine in db.engines.values():
+            # close=False: the connections belong to the parent; closing them here would
+            # end the parent's sessions on the shared sockets.
+            engine.dispose(close=False)
+    app.extensions.pop(EXTENSION_KEY, None)
 
 
 def trust_reverse_proxy(app: Flask) -> None:

@@ -14,6 +14,8 @@ from courses.views import (  # noqa: E402,F401
     authoring_quiz,
     catalogue,
     certificate_views,
+    downloads,
     lessons,
+    offline,
     reports,
 )

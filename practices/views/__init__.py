@@ -5,4 +5,13 @@ from flask import Blueprint
 bp = Blueprint("practices", __name__, url_prefix="/practices", template_folder="../templates")
 api = Blueprint("practices_api", __name__, url_prefix="/api/practices")
 
-from practices.views import api_views, collections, editing, feeds, public, review  # noqa: E402,F401
+from practices.views import (  # noqa: E402,F401
+    api_views,
+    collections,
+    downloads,
+    editing,
+    feeds,
+    offline,
+    public,
+    review,
+)

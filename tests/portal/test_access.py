@@ -21,6 +21,7 @@ ALLOWED = {
 ACCESS = {
     "static": (PUBLIC, {"filename": "style.css"}),
     "main.home": (PUBLIC, {}),
+    "health.healthz": (PUBLIC, {}),
     "search_api.search_api": (PUBLIC, {}),
     "search_api.suggest_api": (PUBLIC, {}),
     "main.set_language": (PUBLIC, {}),
@@ -33,6 +34,10 @@ ACCESS = {
     "auth.reset_password": (PUBLIC, {"token": "invalid"}),
     "admin.users": (ADMIN, {}),
     "admin.edit_user": (ADMIN, {"user_id": 1}),
+    "privacy.download_data": (LOGGED_IN, {}),
+    "privacy.delete_account": (LOGGED_IN, {}),
+    "privacy.admin_delete_account": (ADMIN, {"user_id": 1}),
+    "audit.audit_trail": (ADMIN, {}),
     "main.sitemap": (PUBLIC, {}),
     "main.openapi": (PUBLIC, {}),
     "courses.index": (PUBLIC, {}),
@@ -40,6 +45,7 @@ ACCESS = {
     "practices.detail": (PUBLIC, {"slug": "sample"}),
     "practices.attachment": (PUBLIC, {"slug": "sample", "attachment_id": 1}),
     "practices.cover": (PUBLIC, {"slug": "sample"}),
+    "practices.download_practice": (PUBLIC, {"slug": "sample", "extension": "pdf"}),
     "practices.map_view": (PUBLIC, {}),
     "practices.feed": (PUBLIC, {}),
     "practices.collections": (PUBLIC, {}),
@@ -70,6 +76,7 @@ ACCESS = {
     "courses.lesson_file": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1, "file_id": 1}),
     "courses.lesson_video": (LOGGED_IN, {"slug": "sample-course", "lesson_id": 1}),
     "courses.certificate_pdf": (LOGGED_IN, {"slug": "sample-course"}),
+    "courses.download_course": (LOGGED_IN, {"slug": "sample-course", "extension": "pdf"}),
     "certificates.verify": (PUBLIC, {"code": "7KQM-3XRT-HW9P"}),
     "certificates.revoke": (ADMIN, {"code": "7KQM-3XRT-HW9P"}),
     "certificates.reinstate": (ADMIN, {"code": "7KQM-3XRT-HW9P"}),
@@ -115,6 +122,11 @@ ACCESS = {
     "reports.table_as_csv": (TRAINER, {"section_key": "search", "table_key": "gaps"}),
     "reports.table_as_xlsx": (TRAINER, {"section_key": "search", "table_key": "frequent"}),
     "practices_api.get_practice": (PUBLIC, {"slug": "sample"}),
+    "offline.service_worker": (PUBLIC, {}),
+    "offline.offline_page": (PUBLIC, {}),
+    "offline.form_token": (LOGGED_IN, {}),
+    "courses.offline_manifest": (LOGGED_IN, {"slug": "sample-course"}),
+    "practices.offline_manifest": (PUBLIC, {"slug": "sample"}),
 }
 
 
