@@ -71,16 +71,28 @@ def chromium_path() -> str:
     pytest.skip(reason)
 
 
+# tests/reliability imports these fixtures too, which makes a second session fixture; Playwright's
+# sync API cannot start twice in one thread, so the second one lends the first one's browser.
+_RUNNING: dict[str, Browser] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""
+    if "browser" in _RUNNING:
+        yield _RUNNING["browser"]
+        return
     executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
-        browser.close()
+        _RUNNING["browser"] = browser
+        try:
+            yield browser
+        finally:
+            del _RUNNING["browser"]
+            browser.close()
 
 
 @pytest.fixture

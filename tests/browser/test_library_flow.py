@@ -21,6 +21,8 @@ def log_in(page, base_url, email):
 
 def log_out(page):
     page.click("form[action$='/account/logout'] button")
+    # The page script clears offline copies before the form is sent: wait for the logout.
+    expect(page.locator("header a[href$='/account/login']")).to_be_visible()
 
 
 def write_practice(page, base_url, tmp_path):

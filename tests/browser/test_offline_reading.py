@@ -86,7 +86,9 @@ def test_saved_practice_opens_offline_and_can_be_removed(live_server, page, make
     page.goto("/practices/karakol-waste")
     wait_for_worker(page)
     page.click("[data-save]")
-    expect(page.locator(".offline-save [role=status]")).to_contain_text("Saved for offline")
+    expect(page.locator(".offline-save [role=status]")).to_contain_text(
+        "Интернетсиз окуу үчүн сакталды"
+    )
 
     page.context.set_offline(True)
     page.goto("/practices/karakol-waste")
