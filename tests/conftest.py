@@ -5,9 +5,11 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from portal import create_app
 from portal.auth.services import create_user
+from portal.config import normalise_database_url
 from portal.extensions import db
 from portal.models import Role
 from portal.reference_data import load_reference_data
@@ -33,14 +35,33 @@ def app_settings(tmp_path) -> dict:
     }
 
 
+def drop_tables() -> None:
+    """Drop the models' tables and alembic_version, which tests running the migrations leave."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
 def reset_database() -> None:
     """Give the test an empty schema with the regions loaded, and an empty search index."""
     from portal.search import engine
 
-    db.drop_all()
+    drop_tables()
     db.create_all()
     load_reference_data()
     engine.rebuild()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_postgres_schema():
+    """Begin a PostgreSQL run on an empty schema: an interrupted earlier run can leave tables,
+    types and alembic_version behind that drop_all does not know about."""
+    if POSTGRES_URL:
+        server = create_engine(normalise_database_url(POSTGRES_URL))
+        with server.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        server.dispose()
 
 
 class ClosingClient(FlaskClient):
@@ -81,7 +102,7 @@ def make_app(tmp_path):
         with app.app_context():
             db.session.remove()
             if POSTGRES_URL:
-                db.drop_all()
+                drop_tables()
             db.engine.dispose()
 
 

@@ -14,7 +14,7 @@ from portal.backup import databases, services
 from portal.extensions import db
 from portal.reference_data import load_reference_data
 from portal.search import engine as search_engine
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, drop_tables
 from tests.portal.backup_support import (
     FILLED_TABLES,
     build_course_records,
@@ -46,9 +46,7 @@ def migrated(app):
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        drop_tables()
 
 
 def library_backup(app, runner, client, make_user, make_practice, directory: Path) -> Path:

@@ -17,7 +17,7 @@ from sqlalchemy import make_url, text
 from portal import create_app
 from portal.backup import BackupError, databases, services
 from portal.extensions import db
-from tests.conftest import POSTGRES_URL, app_settings
+from tests.conftest import POSTGRES_URL, app_settings, drop_tables
 from tests.portal.backup_support import fresh_instance, restore, table_names
 
 PAIR_INSERTS = (
@@ -133,9 +133,7 @@ def test_a_backup_of_an_older_schema_is_upgraded_after_the_restore(app, runner, 
             assert databases.alembic_revision(connection) == head
     finally:
         with app.app_context():
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            drop_tables()
 
 
 @pytest.fixture

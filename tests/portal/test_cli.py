@@ -1,9 +1,8 @@
 """The command-line tools print what they did and fail with one clear line."""
 
-from sqlalchemy import text
-
 from portal.extensions import db
 from portal.models import District, Region, Role, User
+from tests.conftest import drop_tables
 
 
 def count(app, model) -> int:
@@ -13,9 +12,7 @@ def count(app, model) -> int:
 
 def test_init_creates_the_schema_and_is_idempotent(app, runner):
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        drop_tables()
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
     assert "9 regions, 40 districts and 14 topics" in first.output

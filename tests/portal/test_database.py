@@ -13,18 +13,12 @@ from sqlalchemy import JSON, MetaData, inspect, text
 from portal import create_app
 from portal.extensions import db
 from portal.models import User
-from tests.conftest import POSTGRES_URL, app_settings
-
-
-def drop_everything() -> None:
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+from tests.conftest import POSTGRES_URL, app_settings, drop_tables
 
 
 def test_migrations_build_exactly_the_schema_of_the_models(app):
     with app.app_context():
-        drop_everything()
+        drop_tables()
         upgrade()
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
@@ -33,7 +27,7 @@ def test_migrations_build_exactly_the_schema_of_the_models(app):
 
 def test_migrations_downgrade_to_empty_and_upgrade_again(app):
     with app.app_context():
-        drop_everything()
+        drop_tables()
         upgrade()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
@@ -130,7 +124,7 @@ def test_every_migration_upgrades_a_database_that_holds_data(app):
     """`flask db upgrade` from each earlier revision, with rows in every table, reaches the head."""
     referenced_ids: dict = {}
     with app.app_context():
-        drop_everything()
+        drop_tables()
         for revision in migration_path():
             upgrade(revision=revision)
             fill_empty_tables(referenced_ids)
@@ -145,7 +139,7 @@ def test_flask_db_upgrade_reaches_the_head_from_every_earlier_revision(app, star
     """`flask db upgrade` in one go, as an operator runs it, from an empty database and from each
     earlier revision holding a row in every table (on PostgreSQL all steps share a transaction)."""
     with app.app_context():
-        drop_everything()
+        drop_tables()
         if start != "base":
             upgrade(revision=start)
             fill_empty_tables({})
