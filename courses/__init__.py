@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from courses.dashboard import build_learning_section
     from courses.pictures import register_pictures
     from courses.search import SEARCHABLE_COURSE, SEARCHABLE_LESSON
+    from courses.services.authoring import COURSE_DELETED
     from courses.services.certificates import CERTIFICATE_REINSTATED, CERTIFICATE_REVOKED
 
     app.register_blueprint(views.bp)
@@ -42,3 +43,4 @@ def init_app(app: Flask) -> None:
     )
     register_audit_action(app, CERTIFICATE_REVOKED, _l("Certificate revoked"))
     register_audit_action(app, CERTIFICATE_REINSTATED, _l("Certificate reinstated"))
+    register_audit_action(app, COURSE_DELETED, _l("Course deleted"))

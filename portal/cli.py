@@ -117,6 +117,8 @@ def translate_extract() -> None:
         str(PROJECT_ROOT / "babel.cfg"),
         "-k",
         "_l",
+        "-k",
+        "lazy_ngettext:1,2",
         "--no-location",
         "--sort-output",
         "-o",

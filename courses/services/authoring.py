@@ -8,10 +8,12 @@ import secrets
 from collections.abc import Iterable, Sequence
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from courses.models import (
+    Certificate,
     Course,
     CourseStatus,
     CourseTranslation,
@@ -27,6 +29,7 @@ from courses.models import (
 )
 from courses.services.catalogue import course_by_slug
 from courses.services.certificates import issue_missing_certificates
+from portal.audit import record_audit_event
 from portal.extensions import db
 from portal.models import Role, Topic, User, utcnow
 from portal.uploads import StoredFile
@@ -34,6 +37,15 @@ from portal.uploads import StoredFile
 LANGUAGES = ("ky", "ru", "en")
 #: Paths under /courses/ that are pages of their own, not courses.
 RESERVED_SLUGS = frozenset({"mine", "manage", "new"})
+COURSE_DELETED = "course.deleted"
+
+
+class DeletionRefused(Exception):
+    """The course holds learners' records or is open to learners; `problems` says why."""
+
+    def __init__(self, problems: list):
+        super().__init__("the course cannot be deleted")
+        self.problems = problems
 
 
 class PublishRefused(Exception):
@@ -279,4 +291,42 @@ def publish(course: Course) -> None:
 def unpublish(course: Course) -> None:
     """Take the course back to draft; learners keep their records."""
     course.status = CourseStatus.DRAFT
+    db.session.commit()
+
+
+def deletion_problems(course: Course) -> list:
+    """Why the course may not be deleted: it is published, or learners have records in it."""
+    problems = []
+    if course.status == CourseStatus.PUBLISHED:
+        problems.append(_l("Unpublish the course first, so that no learner is taking it."))
+    learners = learner_counts([course.id]).get(course.id, 0)
+    if learners:
+        problems.append(
+            lazy_ngettext(
+                "%(num)d learner is enrolled: their progress must not be lost.",
+                "%(num)d learners are enrolled: their progress must not be lost.",
+                learners,
+            )
+        )
+    certificates = db.session.scalar(
+        select(func.count()).select_from(Certificate).filter_by(course_id=course.id)
+    )
+    if certificates:
+        problems.append(
+            lazy_ngettext(
+                "%(num)d certificate was issued for it and must stay verifiable.",
+                "%(num)d certificates were issued for it and must stay verifiable.",
+                certificates,
+            )
+        )
+    return problems
+
+
+def delete_course(course: Course, by: User) -> None:
+    """Delete a draft course nobody is enrolled in, with its outline; audited."""
+    problems = deletion_problems(course)
+    if problems:
+        raise DeletionRefused(problems)
+    record_audit_event(COURSE_DELETED, by, course_id=course.id, slug=course.slug)
+    db.session.delete(course)
     db.session.commit()

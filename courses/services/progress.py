@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from courses.models import (
     AttemptPolicy,
@@ -83,6 +83,23 @@ def enrol(user: User, course: Course, by: User | None = None) -> Enrolment:
     insert_once(Enrolment, values, ["user_id", "course_id"])
     db.session.commit()
     return enrolment_of(user, course)
+
+
+def leave(user: User, course: Course) -> bool:
+    """Take a learner out of a course they have not completed (False if they were not in it).
+
+    Their completed lessons and quiz attempts stay, so enrolling again carries on where they
+    stopped; the one statement cannot remove an enrolment completed meanwhile in another tab.
+    """
+    removed = db.session.execute(
+        delete(Enrolment).where(
+            Enrolment.user_id == user.id,
+            Enrolment.course_id == course.id,
+            Enrolment.completed_at.is_(None),
+        )
+    )
+    db.session.commit()
+    return removed.rowcount == 1
 
 
 def course_state(user: User, course: Course) -> CourseState:

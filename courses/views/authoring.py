@@ -18,6 +18,7 @@ from courses.services.authoring_learners import (
     enrolled_learners,
     parse_addresses,
 )
+from courses.services.progress import enrolment_of, leave
 from courses.views import bp
 from courses.views.authoring_common import (
     editable_course,
@@ -27,7 +28,8 @@ from courses.views.authoring_common import (
 )
 from portal.auth.decorators import role_required
 from portal.extensions import db
-from portal.models import Role
+from portal.forms import PortalForm
+from portal.models import Role, User
 from portal.paging import requested_page
 
 COURSES_PER_PAGE = 50
@@ -131,6 +133,48 @@ def duplicate(slug: str):
     copy = duplicate_course(course, current_user._get_current_object())
     flash(_("This is a copy of the course, saved as a draft."), "success")
     return redirect(url_for("courses.edit", slug=copy.slug), 303)
+
+
+@bp.route("/<slug>/delete", methods=["GET", "POST"])
+@role_required(Role.TRAINER)
+def delete(slug: str):
+    """Ask, then delete a draft course without learners; say what stands in the way otherwise."""
+    course = editable_course(slug)
+    form = PortalForm()
+    problems = authoring.deletion_problems(course)
+    if problems or not form.validate_on_submit():
+        status = 409 if problems and request.method == "POST" else 200
+        page = render_template("courses/delete.html", course=course, form=form, problems=problems)
+        return page, status
+    authoring.delete_course(course, current_user._get_current_object())
+    flash(_("The course has been deleted."), "success")
+    return redirect(url_for("courses.manage"), 303)
+
+
+@bp.route("/<slug>/learners/<int:user_id>/remove", methods=["POST"])
+@role_required(Role.TRAINER)
+def remove_learner(slug: str, user_id: int):
+    """Take a learner out of the course; their records stay for when they are enrolled again."""
+    course = editable_course(slug)
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    learner = db.get_or_404(User, user_id)
+    enrolment = enrolment_of(learner, course)
+    if enrolment is None:
+        abort(404)
+    if enrolment.completed_at is not None or learner.is_deleted:
+        flash(
+            _("Learners who completed the course, or deleted their account, stay in it."), "error"
+        )
+        return render_learners(course, EnrolForm(), 409)
+    leave(learner, course)
+    removed = _(
+        "%(name)s is no longer enrolled. If you enrol them again, their completed lessons "
+        "are still there.",
+        name=learner.display_name,
+    )
+    flash(removed, "success")
+    return redirect(url_for("courses.learners", slug=course.slug), 303)
 
 
 @bp.route("/<slug>/learners", methods=["GET", "POST"])

@@ -1,15 +1,15 @@
 """The catalogue, a course's page with its outline and the learner's progress, enrolment,
 and "My learning"."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from courses.models import Enrolment
-from courses.services.catalogue import CatalogueFilters, published_courses
+from courses.services.catalogue import CatalogueFilters, course_by_slug, published_courses
 from courses.services.certificates import certificate_for
-from courses.services.progress import NotAllowed, course_state, enrol
+from courses.services.progress import NotAllowed, course_state, enrol, enrolment_of, leave
 from courses.views import bp
 from courses.views.helpers import content_language, editor_view, visible_course
 from portal.extensions import db
@@ -70,6 +70,31 @@ def enrol_self(slug: str):
     if target is None:
         return redirect(url_for("courses.detail", slug=slug))
     return redirect(url_for("courses.lesson", slug=slug, lesson_id=target.id))
+
+
+@bp.route("/<slug>/leave", methods=["GET", "POST"])
+@login_required
+def leave_course(slug: str):
+    """Ask, then take the current user out of a course they have not completed."""
+    course = course_by_slug(slug)
+    if course is None:
+        abort(404)
+    enrolment = enrolment_of(current_user, course)
+    if enrolment is None:  # also what a second submit of the form sees
+        flash(_("You are not enrolled in this course."), "info")
+        return redirect(url_for("courses.my_learning"), 303)
+    form = PortalForm()
+    if enrolment.completed_at is not None:
+        status = 409 if request.method == "POST" else 200
+        return render_template("courses/leave.html", course=course, completed=True), status
+    if not form.validate_on_submit():
+        return render_template("courses/leave.html", course=course, form=form)
+    leave(current_user, course)
+    flash(
+        _("You have left the course. If you enrol again, your completed lessons are still there."),
+        "success",
+    )
+    return redirect(url_for("courses.my_learning"), 303)
 
 
 @bp.route("/mine")
