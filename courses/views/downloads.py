@@ -1,7 +1,6 @@
 """A course as one file to share: all lessons in outline order, as HTML or PDF."""
 
-from flask import abort, current_app, render_template, url_for
-from flask_babel import lazy_gettext as _l
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from courses.models import Course
@@ -9,13 +8,7 @@ from courses.services import quizzes
 from courses.services.progress import course_state
 from courses.views import bp
 from courses.views.helpers import content_language, editor_view, visible_course
-from portal.errors import render_error
-from portal.printable import PdfFontMissing, download, printable
-
-PDF_FONT_MISSING = _l(
-    "The PDF cannot be made at the moment: a font is missing on the server. "
-    "Please download the HTML file instead, or try again later."
-)
+from portal.printable import download, printable
 
 
 @bp.route("/<slug>/download.<any(html, pdf):extension>")
@@ -36,11 +29,7 @@ def download_course(slug: str, extension: str):
     text = course.text(language)
     source = url_for("courses.detail", slug=course.slug, lang=text.language, _external=True)
     document = printable(text.title, text.language, body, source, picture_resolver(course))
-    try:
-        return download(document, extension)
-    except PdfFontMissing as error:
-        current_app.logger.error("Course PDF not made: %s", error)
-        return render_error(503, PDF_FONT_MISSING)
+    return download(document, extension)
 
 
 def quiz_questions(course: Course) -> dict[int, list]:

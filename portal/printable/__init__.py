@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 
-from flask import Response, render_template, send_file
+from flask import Response, current_app, render_template, send_file
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from portal.errors import render_error
 from portal.printable.fonts import PdfFontMissing
 from portal.printable.images import ImageEmbedder, ImageResolver
 from portal.uploads import safe_download_name
@@ -27,6 +29,10 @@ __all__ = [
 ]
 
 MIMETYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+PDF_FONT_MISSING = _l(
+    "The PDF cannot be made at the moment: a font is missing on the server. "
+    "Please download the HTML file instead, or try again later."
+)
 
 
 @dataclass
@@ -58,8 +64,13 @@ def pdf_document(document: Printable) -> bytes:
 
 
 def download(document: Printable, extension: str) -> Response:
-    """The document as an attachment named after its title (UTF-8 name, RFC 5987)."""
-    data = html_document(document) if extension == "html" else pdf_document(document)
+    """The document as an attachment named after its title (UTF-8 name, RFC 5987); a 503 page
+    that offers the HTML file when the PDF font is missing on the server."""
+    try:
+        data = html_document(document) if extension == "html" else pdf_document(document)
+    except PdfFontMissing as error:
+        current_app.logger.error("PDF of %r not made: %s", document.title, error)
+        return render_error(503, PDF_FONT_MISSING)
     response = send_file(
         BytesIO(data),
         mimetype=MIMETYPES[extension],

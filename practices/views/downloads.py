@@ -1,20 +1,13 @@
 """A practice as one file to share: self-contained HTML or PDF, in the language shown."""
 
-from flask import current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import render_template, request, url_for
 
-from portal.errors import render_error
 from portal.i18n import current_language, pick_translation
-from portal.printable import PdfFontMissing, download, printable
+from portal.printable import download, printable
 from practices.forms import BUDGET_SOURCE_LABELS
 from practices.models import Practice
 from practices.views import bp
 from practices.views.public import visible_practice
-
-PDF_FONT_MISSING = _l(
-    "The PDF cannot be made at the moment: a font is missing on the server. "
-    "Please download the HTML file instead, or try again later."
-)
 
 
 @bp.route("/<slug>/download.<any(html, pdf):extension>")
@@ -34,11 +27,7 @@ def download_practice(slug: str, extension: str):
     document = printable(
         translation.title, translation.language, body, source, picture_resolver(practice)
     )
-    try:
-        return download(document, extension)
-    except PdfFontMissing as error:
-        current_app.logger.error("Practice PDF not made: %s", error)
-        return render_error(503, PDF_FONT_MISSING)
+    return download(document, extension)
 
 
 def shown_translation(practice: Practice):

@@ -3,20 +3,28 @@
 The `make_course` fixture (tests/conftest.py) builds it in the database.
 """
 
+import io
+
+from PIL import Image
+
 from courses.models import (
     Choice,
     ChoiceTranslation,
     Course,
     CourseTranslation,
     Lesson,
+    LessonFile,
     LessonTranslation,
     Question,
     QuestionTranslation,
     Section,
     SectionTranslation,
 )
+from courses.services.progress import enrol
 from portal.extensions import db
-from portal.models import Topic, utcnow
+from portal.models import Role, Topic, User, utcnow
+from portal.uploads import save_content
+from portal.uploads.checks import check_content
 
 
 def build_course(slug: str = "private-sector", **settings) -> Course:
@@ -129,3 +137,28 @@ def wrong_answers(ids: dict[str, int]) -> dict:
         f"q{ids['q3']}": str(ids["q3.1"]),
         f"q{ids['q4']}": "12,5",
     }
+
+
+def enrolled_learner(app, login_as) -> int:
+    """Log the client in as a new learner enrolled in the only course; returns their id."""
+    user_id, _email = login_as(Role.LEARNER)
+    with app.app_context():
+        enrol(db.session.get(User, user_id), db.session.scalars(db.select(Course)).one())
+    return user_id
+
+
+def add_lesson_picture(app) -> str:
+    """A picture file on the first lesson, shown in its Kyrgyz text; returns its address."""
+    output = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 30, 200)).save(output, "PNG")
+    with app.app_context():
+        course = db.session.scalars(db.select(Course)).one()
+        lesson = course.lessons[0]
+        picture = save_content(check_content(output.getvalue(), "png", app.config))
+        item = LessonFile(lesson_id=lesson.id, stored_file=picture, title="Сүрөт")
+        db.session.add(item)
+        db.session.flush()
+        url = f"/courses/{course.slug}/lessons/{lesson.id}/files/{item.id}"
+        lesson.translation("ky").body += f"\n\n![Сүрөт]({url})"
+        db.session.commit()
+        return url

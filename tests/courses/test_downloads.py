@@ -5,42 +5,14 @@ import io
 import re
 
 import pypdf
-from PIL import Image
 
-from courses.models import Course, LessonFile
-from courses.services.progress import enrol
-from portal.extensions import db
-from portal.models import Role, User
-from portal.uploads import save_content
-from portal.uploads.checks import check_content
+from portal.models import Role
+from tests.courses.conftest import add_lesson_picture, enrolled_learner
 
 HTML_URL = "/courses/private-sector/download.html"
 PDF_URL = "/courses/private-sector/download.pdf"
 #: Texts only the answer key, explanations and feedback hold.
 ANSWERS = ("108", "Түшүндүрмө", "Пикир", "is_correct", "checked")
-
-
-def enrolled_learner(app, login_as) -> int:
-    user_id, _email = login_as(Role.LEARNER)
-    with app.app_context():
-        enrol(db.session.get(User, user_id), db.session.scalars(db.select(Course)).one())
-    return user_id
-
-
-def add_lesson_picture(app) -> None:
-    """A picture file on the first lesson, shown by its Kyrgyz text."""
-    output = io.BytesIO()
-    Image.new("RGB", (40, 30), (30, 30, 200)).save(output, "PNG")
-    with app.app_context():
-        course = db.session.scalars(db.select(Course)).one()
-        lesson = course.lessons[0]
-        picture = save_content(check_content(output.getvalue(), "png", app.config))
-        item = LessonFile(lesson_id=lesson.id, stored_file=picture, title="Сүрөт")
-        db.session.add(item)
-        db.session.flush()
-        ky = lesson.translation("ky")
-        ky.body += f"\n\n![Сүрөт](/courses/{course.slug}/lessons/{lesson.id}/files/{item.id})"
-        db.session.commit()
 
 
 def pdf_text(data: bytes) -> str:

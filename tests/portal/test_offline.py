@@ -1,44 +1,15 @@
 """Offline reading: the service worker's headers, the offline page, fresh form tokens, and the
 manifests "Save for offline" downloads for courses and practices."""
 
-import io
-
 import pytest
-from PIL import Image
 
-from courses.models import Course, LessonFile, LessonProgress
-from courses.services.progress import enrol
+from courses.models import Course, LessonProgress
 from portal.extensions import db
-from portal.models import Role, User
+from portal.models import Role
 from portal.offline import FILE_CAP_BYTES, TOTAL_CAP_BYTES, OfflineManifest, format_size
-from portal.uploads import save_content
-from portal.uploads.checks import check_content
+from tests.courses.conftest import add_lesson_picture, enrolled_learner
 
 COURSE = "/courses/private-sector"
-
-
-def enrolled_learner(app, login_as) -> int:
-    user_id, _email = login_as(Role.LEARNER)
-    with app.app_context():
-        enrol(db.session.get(User, user_id), db.session.scalars(db.select(Course)).one())
-    return user_id
-
-
-def add_lesson_picture(app) -> str:
-    """A picture file on the first lesson, shown in its text; returns the file's address."""
-    output = io.BytesIO()
-    Image.new("RGB", (40, 30), (30, 30, 200)).save(output, "PNG")
-    with app.app_context():
-        course = db.session.scalars(db.select(Course)).one()
-        lesson = course.lessons[0]
-        picture = save_content(check_content(output.getvalue(), "png", app.config))
-        item = LessonFile(lesson_id=lesson.id, stored_file=picture, title="Сүрөт")
-        db.session.add(item)
-        db.session.flush()
-        url = f"{COURSE}/lessons/{lesson.id}/files/{item.id}"
-        lesson.translation("ky").body += f"\n\n![Сүрөт]({url})"
-        db.session.commit()
-        return url
 
 
 def lesson_urls(app) -> list[str]:
