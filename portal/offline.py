@@ -10,7 +10,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+)
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,10 +36,25 @@ TEXT_COMPRESSION = 3
 LOCAL_IMAGE = re.compile(r"!\[[^\]]*\]\((/[^)\s]+)")
 
 
+#: Tells the service worker whose pages it is caching ("anonymous" or an account id).
+ACCOUNT_HEADER = "X-Portal-Account"
+
+
 def init_app(app: Flask) -> None:
-    """Register the offline routes and the size formatter templates use."""
+    """Register the offline routes, the account header on pages and the size formatter."""
     app.register_blueprint(bp)
     app.add_template_filter(format_size)
+    app.after_request(name_the_account)
+
+
+def name_the_account(response: Response) -> Response:
+    """Mark pages with the account they were made for: the service worker forgets what was
+    saved for offline reading when that changes, as when a session expired without logging
+    out on a shared phone."""
+    if response.mimetype == "text/html":
+        signed_in = current_user.is_authenticated
+        response.headers[ACCOUNT_HEADER] = str(current_user.id) if signed_in else "anonymous"
+    return response
 
 
 @bp.route("/sw.js")

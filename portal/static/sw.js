@@ -3,6 +3,8 @@
 // offline_queue that cannot be sent waits in IndexedDB until the connection returns.
 "use strict";
 var SHELL = "shell", SAVED = "offline-", TOKEN = "/offline/token", OFFLINE = "/offline";
+// The account whose pages are saved, in a cache of its own (the page prunes the shell's).
+var ACCOUNT = "account", ACCOUNT_KEY = "/offline/account", ANONYMOUS = "anonymous";
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
@@ -27,7 +29,10 @@ self.addEventListener("fetch", function (event) {
     }));
   } else {
     event.respondWith(fetch(request).then(function (response) {
-      if (request.mode === "navigate") { refreshSaved(request, response); }
+      if (request.mode === "navigate") {
+        var copy = response.clone();  // the page reads the original before the account is known
+        noteAccount(response).then(function () { refreshSaved(request, copy); });
+      }
       return response;
     }, function () {
       return saved(request).then(function (hit) {
@@ -59,6 +64,25 @@ function offlinePage() {
   return caches.open(SHELL).then(function (cache) {
     return cache.match(OFFLINE, { ignoreSearch: true, ignoreVary: true });
   }).then(function (page) { return page || Response.error(); });
+}
+
+// Saved pages show the account they were saved by. When the pages now come for another
+// account, or for nobody because the session expired, everything saved is forgotten; pages
+// saved before logging in show nobody and are kept.
+function noteAccount(response) {
+  var account = response.headers.get("X-Portal-Account");
+  if (!account) { return Promise.resolve(); }
+  return caches.open(ACCOUNT).then(function (cache) { return cache.match(ACCOUNT_KEY); })
+    .then(function (hit) { return hit ? hit.text() : ANONYMOUS; })
+    .then(function (known) {
+      if (known === account) { return; }
+      var forget = known === ANONYMOUS ? Promise.resolve() : caches.keys().then(function (names) {
+        return Promise.all(names.map(function (name) { return caches.delete(name); }));
+      });
+      return forget.then(function () { return caches.open(ACCOUNT); }).then(function (cache) {
+        return cache.put(ACCOUNT_KEY, new Response(account));
+      });
+    }).catch(function () {});
 }
 
 // A saved page read online is stored again, so that its offline copy shows today's progress.

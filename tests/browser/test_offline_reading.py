@@ -21,14 +21,21 @@ def completed_lesson_ids(app, user_id: int) -> set[int]:
         return set(db.session.scalars(query))
 
 
+def wait_until(page, expression: str, seconds: float = 10) -> None:
+    """Poll an expression that returns a promise until it resolves to something true
+    (wait_for_function takes the promise itself for the answer)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        time.sleep(0.2)
+
+
 def wait_for_worker(page) -> None:
     """Wait until the service worker controls the page and has the offline page in its cache
     (the worker is registered once a page has loaded; the next page fills the cache)."""
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function(
-        "() => caches.match('/offline', {ignoreSearch: true}).then(Boolean)", polling=200
-    )
+    wait_until(page, "() => caches.match('/offline', {ignoreSearch: true}).then(Boolean)")
 
 
 def test_saved_lesson_opens_offline_and_queued_completion_is_sent(
@@ -101,3 +108,35 @@ def test_saved_practice_opens_offline_and_can_be_removed(live_server, page, make
     page.click("[data-remove]")
     expect(page.locator("[data-save]")).to_be_visible()
     assert not page.evaluate("() => caches.has('offline-practice-karakol-waste')")
+
+
+def has_cache(page, name: str) -> bool:
+    return page.evaluate("(name) => caches.has(name)", name)
+
+
+def test_an_expired_session_forgets_what_its_account_saved(
+    app, live_server, page, make_user, make_course, make_practice
+):
+    make_practice("karakol-waste")
+    make_course(SLUG)
+    page.goto("/practices/karakol-waste")
+    wait_for_worker(page)
+    page.click("[data-save]")
+    expect(page.locator("[data-remove]")).to_be_visible()
+    _user_id, email = make_user(Role.LEARNER)
+    log_in(page, live_server, email)
+    page.goto(f"/courses/{SLUG}")
+    page.click("button:has-text('Enrol and start')")
+    lesson_url = page.url
+    page.goto(f"/courses/{SLUG}")
+    page.click("[data-save]")
+    expect(page.locator("[data-remove]")).to_be_visible()
+    assert has_cache(page, "offline-practice-karakol-waste")  # saved before logging in: kept
+
+    page.context.clear_cookies()  # the session ends without a logout, as on a shared phone
+    page.goto("/")
+    saved = "() => caches.keys().then(names => !names.some(n => n.startsWith('offline-')))"
+    wait_until(page, saved)
+    page.context.set_offline(True)
+    page.goto(lesson_url)
+    expect(page.locator("h1")).not_to_have_text("Эмне үчүн?")

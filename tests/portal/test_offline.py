@@ -142,3 +142,10 @@ def test_manifest_keeps_only_this_sites_pictures_once():
 def test_sizes_read_as_people_write_them(app, size, shown):
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert format_size(size) == shown
+
+
+def test_pages_name_the_account_they_were_made_for(client, login_as):
+    assert client.get("/").headers["X-Portal-Account"] == "anonymous"
+    assert "X-Portal-Account" not in client.get("/api/courses").headers
+    user_id, _email = login_as(Role.LEARNER)
+    assert client.get("/").headers["X-Portal-Account"] == str(user_id)
