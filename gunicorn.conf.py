@@ -5,6 +5,7 @@ Environment: PORTAL_BIND (default 127.0.0.1:8000), PORTAL_WORKERS or WEB_CONCURR
 PORTAL_LOG_LEVEL; the portal's own settings come from instance/config.py and PORTAL_*.
 """
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -69,6 +70,18 @@ class PortalLogger(Logger):
 
 
 logger_class = PortalLogger
+
+
+def when_ready(server):
+    """Warm the search up in the master once, before it forks: every worker (and every worker
+    restarted after max_requests) then starts with it ready."""
+    from portal.search.engine import warm_up
+    from portal.wsgi import app
+
+    warm_up(app)
+    # The warmed caches are never freed: keep the collector of each worker off them, so that
+    # it neither spends time on them nor writes to (and so copies) the pages they share.
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -55,6 +55,9 @@ class DefaultConfig:
     SEARCH_APPLY_AFTER_REQUEST = True  # apply changes once a response is sent
     SEARCH_CHANGELOG_KEEP_DAYS = 30
     SEARCH_LOG_QUERIES = True
+    # The server's master reads results' texts this long before forking, so that new workers
+    # make their first snippets from warm word caches (0: only the warm-up queries).
+    SEARCH_WARM_UP_SECONDS = 3.0
     SEARCH_RATE_LIMIT = "60 per minute;600 per hour"
     SEARCH_SUGGEST_RATE_LIMIT = "120 per minute"
 

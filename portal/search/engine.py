@@ -20,9 +20,22 @@ from portal.search import indexing
 from portal.search.index import IndexBusy, IndexUnavailable, SearchIndex
 from portal.search.querying import parse_query
 from portal.search.results import SearchRequest, SearchResults, run_search
+from portal.search.snippets import Highlighter
 
 EXTENSION_KEY = "portal.search"
 log = logging.getLogger(__name__)
+
+#: One query down each path of the analysis: Kyrgyz inflections and missing letters, Russian
+#: and English stemming, Latin for Cyrillic, typos, hyphens and digits.
+WARM_UP_QUERIES = (
+    "Караколдо таштандыларды чыгаруу",
+    "муниципалитеттеринин бюджети коомдук угуу",
+    "уличное освещение частный сектор",
+    "street lighting contracts",
+    "Karakol Helvetas",
+    "ташандыларды",
+    "Ак-Муз COVID-19",
+)
 
 
 class SearchUnavailable(Exception):
@@ -117,3 +130,46 @@ def status() -> indexing.IndexStatus:
         return indexing.compare(search_index())
     except IndexUnavailable as error:
         raise SearchUnavailable(str(error)) from error
+
+
+def warm_up(app: Flask) -> None:
+    """Answer a few searches and read results' texts as snippets do, so that a server's master
+    process forks its workers with the analysis tables and word caches ready (benchmarks/
+    worker_start.py measures a cold worker's first searches).
+
+    Leaves no open index files or database connections behind, and never fails: a server
+    starts the same without an index.
+    """
+    started = time.perf_counter()
+    try:
+        with app.test_request_context("/search"):
+            for text in WARM_UP_QUERIES:
+                search(SearchRequest(text=text))
+            with search_index().reading() as searcher:
+                read = read_result_texts(searcher, app.config["SEARCH_WARM_UP_SECONDS"])
+    except Exception as error:  # noqa: BLE001 - warming is an optimisation only
+        log.warning("Search not warmed up: %s", error)
+        return
+    finally:
+        state = app.extensions.pop(EXTENSION_KEY, None)
+        if state is not None:
+            state[1].close()
+        with app.app_context():
+            db.engine.dispose()
+    elapsed = (time.perf_counter() - started) * 1000
+    log.info("Search warmed up in %d ms (%d result texts read)", elapsed, read)
+
+
+def read_result_texts(searcher, seconds: float) -> int:
+    """Pass the texts results show through the snippet maker for up to `seconds`, filling
+    the word analysis caches; returns how many texts were read."""
+    deadline = time.monotonic() + seconds
+    highlighter = Highlighter(set())
+    read = 0
+    for stored in searcher.all_stored_fields():
+        if time.monotonic() >= deadline:
+            break
+        if "summary" in stored or "text" in stored:
+            highlighter.snippet(f"{stored.get('summary', '')}\n{stored.get('text', '')}")
+            read += 1
+    return read

@@ -147,6 +147,7 @@ def test_gunicorn_serves_with_two_preloaded_workers_and_stops_cleanly(tmp_path, 
     assert all(isinstance(record["duration_ms"], int) for record in records)
     assert reset[0] == 200 and "secret-token-123" not in stderr.read_text(encoding="utf-8")
     assert "Traceback" not in stderr.read_text(encoding="utf-8")
+    assert "Search warmed up in " in stderr.read_text(encoding="utf-8")
     assert "alembic.runtime.plugins" not in stderr.read_text(encoding="utf-8")
     assert stdout.read_text(encoding="utf-8") == ""
     print(stderr.read_text(encoding="utf-8")[:3000], file=sys.__stdout__)
