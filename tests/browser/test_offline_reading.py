@@ -38,16 +38,22 @@ def wait_for_worker(page) -> None:
     wait_until(page, "() => caches.match('/offline', {ignoreSearch: true}).then(Boolean)")
 
 
+def enrol_in_the_course(page) -> str:
+    """Enrol through the course page; the address of the first lesson it opens."""
+    page.goto(f"/courses/{SLUG}")
+    page.click("button:has-text('Enrol and start')")
+    lesson_url = page.url
+    page.goto(f"/courses/{SLUG}")
+    return lesson_url
+
+
 def test_saved_lesson_opens_offline_and_queued_completion_is_sent(
     app, live_server, page, make_user, make_course
 ):
     make_course(SLUG)
     user_id, email = make_user(Role.LEARNER)
     log_in(page, live_server, email)
-    page.goto(f"/courses/{SLUG}")
-    page.click("button:has-text('Enrol and start')")
-    lesson_url = page.url
-    page.goto(f"/courses/{SLUG}")
+    lesson_url = enrol_in_the_course(page)
     wait_for_worker(page)
     save = page.locator("[data-save]")
     expect(save).to_contain_text("Save for offline (")
@@ -125,10 +131,7 @@ def test_an_expired_session_forgets_what_its_account_saved(
     expect(page.locator("[data-remove]")).to_be_visible()
     _user_id, email = make_user(Role.LEARNER)
     log_in(page, live_server, email)
-    page.goto(f"/courses/{SLUG}")
-    page.click("button:has-text('Enrol and start')")
-    lesson_url = page.url
-    page.goto(f"/courses/{SLUG}")
+    lesson_url = enrol_in_the_course(page)
     page.click("[data-save]")
     expect(page.locator("[data-remove]")).to_be_visible()
     assert has_cache(page, "offline-practice-karakol-waste")  # saved before logging in: kept
