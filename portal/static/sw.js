@@ -29,11 +29,13 @@ self.addEventListener("fetch", function (event) {
     }));
   } else {
     event.respondWith(fetch(request).then(function (response) {
-      if (request.mode === "navigate") {
-        var copy = response.clone();  // the page reads the original before the account is known
-        noteAccount(response).then(function () { refreshSaved(request, copy); });
-      }
-      return response;
+      if (request.mode !== "navigate") { return response; }
+      // The page gets its answer once what another account saved is gone, so the shell it
+      // then caches for offline use is not deleted with the rest.
+      return noteAccount(response).then(function () {
+        refreshSaved(request, response);
+        return response;
+      });
     }, function () {
       return saved(request).then(function (hit) {
         if (hit) { return hit; }

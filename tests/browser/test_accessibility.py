@@ -57,7 +57,15 @@ PUBLIC_PAGES = (
     "/certificates/AAAA-BBBB-CCCC",
 )
 LEARNER_PAGES = ("/courses/mine", "/account/profile")
-TRAINER_PAGES = ("/practices/new", "/practices/mine", "/courses/manage", "/reports/")
+TRAINER_PAGES = (
+    "/practices/new",
+    "/practices/mine",
+    "/courses/manage",
+    f"/courses/{COURSE}/edit",
+    f"/courses/{COURSE}/learners",
+    f"/courses/{COURSE}/delete",
+    "/reports/",
+)
 ADMIN_PAGES = ("/admin/users", "/admin/audit")
 
 
@@ -96,7 +104,8 @@ def test_learner_pages_have_no_accessibility_violations(
     log_in(page, live_server, email)
     page.goto(f"/courses/{COURSE}")
     page.click("main form button[type=submit]")  # enrol
-    paths = LEARNER_PAGES + (demo_site["lesson"], demo_site["quiz"], f"/courses/{COURSE}")
+    course = f"/courses/{COURSE}"
+    paths = LEARNER_PAGES + (demo_site["lesson"], demo_site["quiz"], course, f"{course}/leave")
     assert check_pages(page, paths) == ""
 
 

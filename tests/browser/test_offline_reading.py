@@ -140,6 +140,7 @@ def test_an_expired_session_forgets_what_its_account_saved(
     page.goto("/")
     saved = "() => caches.keys().then(names => !names.some(n => n.startsWith('offline-')))"
     wait_until(page, saved)
+    wait_until(page, "() => caches.match('/offline', {ignoreSearch: true}).then(Boolean)")
     page.context.set_offline(True)
     page.goto(lesson_url)
-    expect(page.locator("h1")).not_to_have_text("Эмне үчүн?")
+    expect(page.locator("[data-offline-page]")).to_be_visible()
