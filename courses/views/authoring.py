@@ -141,12 +141,16 @@ def delete(slug: str):
     """Ask, then delete a draft course without learners; say what stands in the way otherwise."""
     course = editable_course(slug)
     form = PortalForm()
-    problems = authoring.deletion_problems(course)
-    if problems or not form.validate_on_submit():
-        status = 409 if problems and request.method == "POST" else 200
-        page = render_template("courses/delete.html", course=course, form=form, problems=problems)
-        return page, status
-    authoring.delete_course(course, current_user._get_current_object())
+    if not form.validate_on_submit():
+        problems = authoring.deletion_problems(course)
+        return render_template("courses/delete.html", course=course, form=form, problems=problems)
+    try:
+        authoring.delete_course(course, current_user._get_current_object())
+    except authoring.DeletionRefused as refusal:
+        page = render_template(
+            "courses/delete.html", course=course, form=form, problems=refusal.problems
+        )
+        return page, 409
     flash(_("The course has been deleted."), "success")
     return redirect(url_for("courses.manage"), 303)
 
